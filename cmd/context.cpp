@@ -1,0 +1,80 @@
+#include "cmd/context.hpp"
+
+#include <ostream>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "core/names.hpp"
+
+namespace mqchat {
+
+StateStore& Context::store() {
+  if (!store_) {
+    auto home = global.home;
+    if (!home) home = env("MQCHAT_HOME");
+    store_ = std::make_unique<StateStore>(resolve_state_paths(home, env));
+  }
+  return *store_;
+}
+
+Settings Context::settings(const Profile* profile) {
+  auto flags = [this](const std::string& key) -> std::optional<std::string> {
+    if (key == "broker") return global.broker;
+    if (key == "qos" && global.qos) return std::to_string(*global.qos);
+    if (key == "connect_timeout" && global.connect_timeout) {
+      std::ostringstream s;
+      s << *global.connect_timeout;
+      return s.str();
+    }
+    return std::nullopt;
+  };
+  auto environment = [this](const std::string& key) -> std::optional<std::string> {
+    if (key == "broker") return env("MQCHAT_BROKER");
+    return std::nullopt;
+  };
+  auto from_profile = [profile](const std::string& key) -> std::optional<std::string> {
+    if (!profile) return std::nullopt;
+    auto it = profile->settings.find(key);
+    if (it == profile->settings.end()) return std::nullopt;
+    return it->second;
+  };
+  Config config = store().load_config();
+  auto from_config = [&config](const std::string& key) -> std::optional<std::string> {
+    auto it = config.settings.find(key);
+    if (it == config.settings.end()) return std::nullopt;
+    return it->second;
+  };
+  return resolve_settings({{"the command line", flags},
+                           {"the environment", environment},
+                           {"the profile", from_profile},
+                           {"config.yaml", from_config}});
+}
+
+void Context::warn(const std::string& message) {
+  if (!global.quiet) err << "mqchat: warning: " << message << "\n" << std::flush;
+}
+
+bool Context::colour() const {
+  return out_is_terminal && !global.json && !env("NO_COLOR").has_value();
+}
+
+Profile require_profile(Context& ctx) {
+  std::optional<std::string> name = ctx.global.profile;
+  if (!name) name = ctx.env("MQCHAT_PROFILE");
+  if (name && !name->empty()) {
+    validate_name(*name, "profile");
+  } else {
+    auto current = ctx.store().load_config().current_profile;
+    if (current.empty()) {
+      throw not_found_error("not signed in: run 'mqchat register NAME' or 'mqchat login NAME'");
+    }
+    name = current;
+  }
+  auto profile = ctx.store().load_profile(*name);
+  if (!profile) {
+    throw not_found_error("no local profile '" + *name + "': run 'mqchat login " + *name + "'");
+  }
+  return *profile;
+}
+
+}  // namespace mqchat

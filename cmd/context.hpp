@@ -1,0 +1,66 @@
+#pragma once
+
+#include <functional>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/settings.hpp"
+#include "core/state_store.hpp"
+#include "core/transport.hpp"
+
+namespace mqchat {
+
+/// Reads an environment variable; injected so tests control the environment.
+using EnvLookup = std::function<std::optional<std::string>(const char*)>;
+
+/// The global options of DESIGN.md, as given on the command line.
+struct GlobalOptions {
+  std::optional<std::string> broker;
+  std::optional<std::string> profile;
+  std::optional<std::string> home;
+  std::optional<int> qos;
+  std::optional<double> connect_timeout;
+  bool json = false;
+  bool quiet = false;
+  bool verbose = false;
+};
+
+/// Everything a command may touch. Results go to `out`, warnings and progress to `err`.
+struct Context {
+  Context(std::istream& in_, std::ostream& out_, std::ostream& err_, EnvLookup env_,
+          TransportFactory make_transport_)
+      : in(in_),
+        out(out_),
+        err(err_),
+        env(std::move(env_)),
+        make_transport(std::move(make_transport_)) {}
+
+  std::istream& in;
+  std::ostream& out;
+  std::ostream& err;
+  EnvLookup env;
+  TransportFactory make_transport;
+  bool out_is_terminal = false;  ///< human niceties (colour, relative times) only when true
+  bool in_is_terminal = false;
+  GlobalOptions global;
+
+  /// The state store under --home / MQCHAT_HOME / XDG dirs, opened on first use.
+  StateStore& store();
+  /// Settings resolved flag > environment > profile > config > default (PROFILE may be null).
+  Settings settings(const Profile* profile = nullptr);
+  /// Prints a warning line on `err` unless --quiet.
+  void warn(const std::string& message);
+  /// True when colour escapes may be written to `out`.
+  bool colour() const;
+
+ private:
+  std::unique_ptr<StateStore> store_;
+};
+
+/// The profile to act as: --profile / MQCHAT_PROFILE, else the current one. Throws exit 3 with a
+/// hint to register or log in when there is none.
+Profile require_profile(Context& ctx);
+
+}  // namespace mqchat

@@ -1,0 +1,101 @@
+#include <memory>
+#include <ostream>
+
+#include "cmd/broker_choice.hpp"
+#include "cmd/commands.hpp"
+#include "cmd/output.hpp"
+#include "cmd/profile_state.hpp"
+#include "core/account.hpp"
+#include "core/error.hpp"
+#include "core/names.hpp"
+#include "core/session.hpp"
+
+namespace mqchat {
+
+namespace {
+
+struct LoginOptions {
+  std::string name;
+  std::optional<std::string> phone;
+};
+
+void run_login(const LoginOptions& opts, Context& ctx) {
+  validate_name(opts.name, "user");
+  std::optional<std::string> phone;
+  if (opts.phone) phone = normalize_phone(*opts.phone);
+  auto local = ctx.store().load_profile(opts.name);
+  auto settings = ctx.settings(local ? &*local : nullptr);
+  auto warn = [&ctx](const std::string& m) { ctx.warn(m); };
+
+  Profile profile;
+  if (local) {
+    // This state directory has a session for the user already, which a running listen may be
+    // holding: check the directory over a connection of our own and leave the session alone.
+    auto oneshot = ctx.make_transport();
+    oneshot->connect(oneshot_options(settings, opts.name));
+    auto record = check_login(
+        DirectoryReader{*oneshot, opts.name, settings.connect_timeout, warn, {}}, opts.name, phone);
+    oneshot->disconnect();
+    profile = *local;
+    profile.phone = record.phone;
+    profile.registered_at = record.registered_at;
+  } else {
+    auto session = ctx.make_transport();
+    auto enrolment = login_user(*session, settings, opts.name, phone, warn);
+    profile = enrolment.profile;
+    pending_inbox(ctx, profile).stash(enrolment.early_messages);
+  }
+  remember_broker(ctx, profile);
+  ctx.store().save_profile(profile);
+  ctx.store().update_config([&](Config& c) { c.current_profile = profile.name; });
+
+  if (ctx.global.json) {
+    print_json_line(ctx.out, profile_json(profile));
+  } else if (!ctx.global.quiet) {
+    ctx.out << "signed in as '" << profile.name << "'\n";
+  }
+}
+
+void run_logout(Context& ctx) {
+  auto profile = require_profile(ctx);
+  auto settings = ctx.settings(&profile);
+  try {
+    auto transport = ctx.make_transport();
+    transport->connect(oneshot_options(settings, profile.name));
+    publish_presence(*transport, profile.name, false);
+    transport->disconnect();
+  } catch (const Error& e) {
+    ctx.warn(std::string("could not mark '") + profile.name + "' offline: " + e.what());
+  }
+  ctx.store().update_config([&](Config& c) {
+    if (c.current_profile == profile.name) c.current_profile.clear();
+  });
+  if (ctx.global.json) {
+    print_json_line(ctx.out, {{"name", profile.name}, {"signed_in", false}});
+  } else if (!ctx.global.quiet) {
+    ctx.out << "signed out '" << profile.name << "'\n";
+  }
+}
+
+}  // namespace
+
+void add_login(CLI::App& app, Context& ctx) {
+  auto opts = std::make_shared<LoginOptions>();
+  auto* sub = app.add_subcommand("login", "Sign in as a registered user (also on a new machine)");
+  sub->add_option("name", opts->name, "Registered user name")->required();
+  sub->add_option("--phone", opts->phone, "The mobile number given at registration")
+      ->type_name("NUMBER");
+  sub->footer(
+      "Examples:\n"
+      "  mqchat login alice --phone +15551234\n"
+      "  mqchat --home ~/work-chat login bob");
+  sub->callback([opts, &ctx] { run_login(*opts, ctx); });
+}
+
+void add_logout(CLI::App& app, Context& ctx) {
+  auto* sub = app.add_subcommand("logout", "Sign out: forget the current profile, mark it offline");
+  sub->footer("Example:\n  mqchat logout");
+  sub->callback([&ctx] { run_logout(ctx); });
+}
+
+}  // namespace mqchat

@@ -1,0 +1,29 @@
+#include "cmd/output.hpp"
+
+namespace mqchat {
+
+void print_json_line(std::ostream& out, const nlohmann::json& j) {
+  // Replace invalid UTF-8 instead of throwing: a hostile payload must not end the output.
+  out << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n' << std::flush;
+}
+
+nlohmann::json user_json(const UserListing& l) {
+  nlohmann::json j = {{"name", l.user.name},
+                      {"registered_at", l.user.registered_at},
+                      {"online", l.presence && l.presence->online}};
+  if (!l.user.phone.empty()) j["phone"] = l.user.phone;
+  if (l.presence) {
+    j["last_seen"] = l.presence->since;
+  } else {
+    j["last_seen"] = nullptr;
+  }
+  return j;
+}
+
+nlohmann::json profile_json(const Profile& p) {
+  nlohmann::json j = {{"name", p.name}, {"registered_at", p.registered_at}, {"groups", p.groups}};
+  if (!p.phone.empty()) j["phone"] = p.phone;
+  return j;
+}
+
+}  // namespace mqchat

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "core/directory.hpp"
+#include "core/state_store.hpp"
+
+// Printing helpers shared by commands: one JSON object per line, flushed, for pipes.
+namespace mqchat {
+
+/// Writes J as one line and flushes, so a reader of a pipe sees it at once.
+void print_json_line(std::ostream& out, const nlohmann::json& j);
+
+/// The user object of --json output (who, group members).
+nlohmann::json user_json(const UserListing& listing);
+
+/// The profile object of --json output (whoami, register, login).
+nlohmann::json profile_json(const Profile& profile);
+
+}  // namespace mqchat

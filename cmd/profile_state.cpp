@@ -1,0 +1,13 @@
+#include "cmd/profile_state.hpp"
+
+namespace mqchat {
+
+History open_history(Context& ctx, const Profile& profile) {
+  return History(ctx.store().profile_state_dir(profile.name) / "history.jsonl");
+}
+
+PendingInbox pending_inbox(Context& ctx, const Profile& profile) {
+  return PendingInbox(ctx.store().profile_state_dir(profile.name) / "pending.jsonl");
+}
+
+}  // namespace mqchat

@@ -1,0 +1,56 @@
+#include <memory>
+#include <ostream>
+
+#include "cmd/broker_choice.hpp"
+#include "cmd/commands.hpp"
+#include "cmd/output.hpp"
+#include "cmd/profile_state.hpp"
+#include "core/account.hpp"
+#include "core/names.hpp"
+
+namespace mqchat {
+
+namespace {
+
+struct RegisterOptions {
+  std::string name;
+  std::optional<std::string> phone;
+};
+
+void run_register(const RegisterOptions& opts, Context& ctx) {
+  validate_name(opts.name, "user");
+  std::string phone = opts.phone ? normalize_phone(*opts.phone) : std::string();
+  auto settings = ctx.settings();
+  auto warn = [&ctx](const std::string& m) { ctx.warn(m); };
+
+  auto session = ctx.make_transport();
+  auto enrolment = register_user(*session, settings, opts.name, phone, warn);
+  Profile& profile = enrolment.profile;
+  pending_inbox(ctx, profile).stash(enrolment.early_messages);
+  remember_broker(ctx, profile);
+  ctx.store().save_profile(profile);
+  ctx.store().update_config([&](Config& c) { c.current_profile = profile.name; });
+
+  if (ctx.global.json) {
+    print_json_line(ctx.out, profile_json(profile));
+  } else if (!ctx.global.quiet) {
+    ctx.out << "registered '" << profile.name << "' and signed in\n";
+  }
+}
+
+}  // namespace
+
+void add_register(CLI::App& app, Context& ctx) {
+  auto opts = std::make_shared<RegisterOptions>();
+  auto* sub = app.add_subcommand("register", "Claim a user name on the broker and sign in");
+  sub->add_option("name", opts->name, "User name: 1-32 of A-Z a-z 0-9 _ . -")->required();
+  sub->add_option("--phone", opts->phone, "Mobile number, stored in the directory")
+      ->type_name("NUMBER");
+  sub->footer(
+      "Examples:\n"
+      "  mqchat register alice --phone +15551234\n"
+      "  MQCHAT_BROKER=mqtt://chat.example:1883 mqchat register bob");
+  sub->callback([opts, &ctx] { run_register(*opts, ctx); });
+}
+
+}  // namespace mqchat

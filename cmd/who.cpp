@@ -1,0 +1,86 @@
+#include <chrono>
+#include <iomanip>
+#include <memory>
+#include <ostream>
+
+#include "cmd/commands.hpp"
+#include "cmd/output.hpp"
+#include "core/clock.hpp"
+#include "core/directory.hpp"
+#include "core/error.hpp"
+#include "core/format.hpp"
+#include "core/session.hpp"
+
+namespace mqchat {
+
+namespace {
+
+struct WhoOptions {
+  bool online = false;
+};
+
+std::string last_seen_text(const UserListing& l, bool relative) {
+  if (!l.presence) return "never";
+  if (l.presence->online) return "now";
+  if (relative) {
+    if (auto t = parse_rfc3339(l.presence->since)) {
+      return relative_age(*t, std::chrono::system_clock::now());
+    }
+  }
+  return local_time_text(l.presence->since);
+}
+
+void run_who(const WhoOptions& opts, Context& ctx) {
+  std::optional<Profile> profile;
+  try {
+    profile = require_profile(ctx);
+  } catch (const Error&) {
+    // Listing the directory needs no account.
+  }
+  auto settings = ctx.settings(profile ? &*profile : nullptr);
+  std::string owner = profile ? profile->name : "guest";
+  auto transport = ctx.make_transport();
+  transport->connect(oneshot_options(settings, owner));
+  auto users = list_users(DirectoryReader{*transport,
+                                          owner,
+                                          settings.connect_timeout,
+                                          [&ctx](const std::string& m) { ctx.warn(m); },
+                                          {}});
+  transport->disconnect();
+
+  if (ctx.global.json) {
+    for (const auto& u : users) {
+      if (!opts.online || (u.presence && u.presence->online))
+        print_json_line(ctx.out, user_json(u));
+    }
+    return;
+  }
+  std::size_t width = 4;
+  for (const auto& u : users) width = std::max(width, u.user.name.size());
+  ctx.out << std::left << std::setw(static_cast<int>(width) + 2) << "NAME" << std::setw(18)
+          << "PHONE" << std::setw(9) << "STATUS"
+          << "LAST SEEN\n";
+  for (const auto& u : users) {
+    bool online = u.presence && u.presence->online;
+    if (opts.online && !online) continue;
+    ctx.out << std::setw(static_cast<int>(width) + 2) << u.user.name << std::setw(18)
+            << (u.user.phone.empty() ? "-" : sanitize_for_terminal(u.user.phone)) << std::setw(9)
+            << (online ? "online" : "offline") << last_seen_text(u, ctx.out_is_terminal) << "\n";
+  }
+  ctx.out << std::flush;
+}
+
+}  // namespace
+
+void add_who(CLI::App& app, Context& ctx) {
+  auto opts = std::make_shared<WhoOptions>();
+  auto* sub = app.add_subcommand("who", "List registered users with online status and last seen");
+  sub->add_flag("--online", opts->online, "Only users with a running 'mqchat listen'");
+  sub->footer(
+      "Examples:\n"
+      "  mqchat who\n"
+      "  mqchat who --online --json | jq -r .name");
+  sub->callback([opts, &ctx] { run_who(*opts, ctx); });
+}
+
+}  // namespace mqchat

@@ -1,0 +1,105 @@
+#include "core/account.hpp"
+
+#include "core/clock.hpp"
+#include "core/error.hpp"
+#include "core/session.hpp"
+#include "core/topics.hpp"
+
+namespace mqchat {
+
+void ensure_name_free(const DirectoryReader& reader, const std::string& name) {
+  if (auto existing = find_user(reader, name)) {
+    throw failure("the name '" + name + "' is taken: registered at " + existing->registered_at +
+                  " (choose another name, or sign in with 'mqchat login " + name + "')");
+  }
+}
+
+void publish_user_record(const DirectoryReader& reader, const UserRecord& record) {
+  reader.transport.publish(topics::user(record.name), encode(record), 1, true);
+  // MQTT has no compare-and-set: two registers racing for one name both see it free. Reading
+  // back tells the loser (the last writer wins and keeps the name).
+  auto now = find_user(reader, record.name);
+  if (!now || now->registered_at != record.registered_at || now->phone != record.phone) {
+    throw failure("the name '" + record.name + "' was taken by someone else at the same moment" +
+                  (now ? " (registered at " + now->registered_at + ")" : std::string()) +
+                  ": choose another name");
+  }
+}
+
+UserRecord check_login(const DirectoryReader& reader, const std::string& name,
+                       const std::optional<std::string>& phone) {
+  auto record = find_user(reader, name);
+  if (!record) {
+    throw not_found_error("no user '" + name + "' is registered on this broker (register with " +
+                          "'mqchat register " + name + "')");
+  }
+  if (!record->phone.empty()) {
+    if (!phone) {
+      throw not_found_error("'" + name +
+                            "' is registered with a phone number: give it with --phone");
+    }
+    if (*phone != record->phone) {
+      throw not_found_error("the phone number does not match the one '" + name +
+                            "' registered with");
+    }
+  }
+  return *record;
+}
+
+void open_inbox(Transport& session, const std::string& name) {
+  session.subscribe({topics::inbox_of(name)}, 1, true);
+}
+
+namespace {
+
+// Everything still queued on the connection after DISCONNECT: paho acknowledged it already.
+void drain(Transport& session, std::vector<IncomingMessage>& into) {
+  while (auto msg = session.next_message(Millis(0))) into.push_back(std::move(*msg));
+}
+
+}  // namespace
+
+Enrolment register_user(Transport& session, const Settings& settings, const std::string& name,
+                        const std::string& phone, const WarningSink& warn) {
+  Enrolment result;
+  result.profile = Profile{name, phone, now_rfc3339(), new_session_client_id(name), {}, {}};
+  auto keep = [&result](IncomingMessage m) { result.early_messages.push_back(std::move(m)); };
+  DirectoryReader reader{session, name, settings.connect_timeout, warn, keep};
+  // A brand-new client id: the session has nothing queued, and the inbox is subscribed before
+  // the directory entry exists, so whoever can find the name can already reach the inbox.
+  session.connect(session_options(settings, result.profile.client_id));
+  ensure_name_free(reader, name);
+  open_inbox(session, name);
+  try {
+    publish_user_record(reader, UserRecord{name, phone, result.profile.registered_at});
+  } catch (const Error&) {
+    // Lost the race for the name: stop queueing for a session nobody will read; the broker
+    // expires it later.
+    try {
+      session.unsubscribe({topics::inbox_of(name)});
+      session.disconnect();
+    } catch (const Error&) {
+    }
+    throw;
+  }
+  session.disconnect();
+  drain(session, result.early_messages);
+  return result;
+}
+
+Enrolment login_user(Transport& session, const Settings& settings, const std::string& name,
+                     const std::optional<std::string>& phone, const WarningSink& warn) {
+  Enrolment result;
+  auto keep = [&result](IncomingMessage m) { result.early_messages.push_back(std::move(m)); };
+  DirectoryReader reader{session, name, settings.connect_timeout, warn, keep};
+  auto client_id = new_session_client_id(name);
+  session.connect(session_options(settings, client_id));
+  auto record = check_login(reader, name, phone);
+  open_inbox(session, name);
+  session.disconnect();
+  drain(session, result.early_messages);
+  result.profile = Profile{record.name, record.phone, record.registered_at, client_id, {}, {}};
+  return result;
+}
+
+}  // namespace mqchat

@@ -1,0 +1,110 @@
+#include "core/broker_config.hpp"
+
+#include <sstream>
+
+#include "core/error.hpp"
+
+namespace mqchat {
+
+namespace {
+
+// DESIGN.md allows 64 KiB of text; JSON escaping can grow it up to six-fold (\u00XX), plus the
+// envelope and topic. 1 MiB leaves room while still refusing absurd packets.
+constexpr int kMaxPacketBytes = 1024 * 1024;
+
+// Far above mosquitto's default 1000, which silently drops QoS 1 messages for offline users.
+constexpr long kMaxQueuedMessages = 1000000;
+
+bool is_host_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '-' || c == ':';
+}
+
+// The bind address ends up on a config line; refusing everything but host-name and IP-address
+// characters also rules out smuggling in extra config lines.
+bool is_valid_bind(const std::string& bind) {
+  if (bind.empty() || bind.size() > 253) return false;
+  for (char c : bind) {
+    if (!is_host_char(c)) return false;
+  }
+  return true;
+}
+
+// The access section. Issue 5 (--auth) replaces it with allow_anonymous false, password_file
+// and acl_file; everything else in the config stays the same.
+void render_access(std::ostream& os, const BrokerOptions&) {
+  os << "# Open broker: anyone who can reach the listener may connect and post as anyone.\n"
+        "# Keep it on loopback unless everyone who can reach it is trusted.\n"
+        "allow_anonymous true\n";
+}
+
+}  // namespace
+
+void validate_broker_options(const BrokerOptions& opts) {
+  if (opts.port < 1 || opts.port > 65535) {
+    throw usage_error("invalid port " + std::to_string(opts.port) + ": use 1-65535");
+  }
+  if (!is_valid_bind(opts.bind)) {
+    throw usage_error("invalid bind address '" + opts.bind +
+                      "': use an IP address or host name, such as 127.0.0.1");
+  }
+  const std::string dir = opts.data_dir.string();
+  if (dir.empty()) throw usage_error("no broker data directory: give one with --data-dir");
+  if (dir.find_first_of(std::string("\n\r\0", 3)) != std::string::npos) {
+    throw usage_error("invalid data directory: it must not contain line breaks");
+  }
+}
+
+std::filesystem::path mosquitto_config_path(const BrokerOptions& opts) {
+  return opts.data_dir / "mosquitto.conf";
+}
+
+std::string render_mosquitto_config(const BrokerOptions& opts) {
+  validate_broker_options(opts);
+  std::ostringstream os;
+  os << "# mosquitto configuration written by 'mqchat broker'; regenerated on every start,\n"
+        "# so edit the command line, not this file.\n\n";
+
+  if (opts.run_as_root) {
+    os << "# Started as root, mosquitto would switch to user 'mosquitto', which cannot write\n"
+          "# the private (0700, root-owned) data directory. Stay root instead.\n"
+          "user root\n\n";
+  }
+
+  os << "# Loopback by default: an open broker must not be reachable from the network by "
+        "accident.\n"
+     << "listener " << opts.port << ' ' << opts.bind << "\n\n";
+
+  render_access(os, opts);
+
+  os << "\n# Users, presence, group members and queued messages for offline users must survive\n"
+        "# a broker restart. (The trailing slash is for mosquitto before 2.0, which needs it.)\n"
+        "persistence true\n"
+     << "persistence_location " << (opts.data_dir / "").string() << "\n"
+     << "# Save at most a minute's worth of changes to lose on a crash, without writing the\n"
+        "# database on every message.\n"
+        "autosave_interval 60\n\n";
+
+  os << "# Offline users receive what was sent meanwhile: mosquitto's default of 1000 queued\n"
+        "# messages per client silently drops the rest. Queue by count only, not by size.\n"
+     << "max_queued_messages " << kMaxQueuedMessages << "\n"
+     << "max_queued_bytes 0\n"
+        "# A session nobody resumed for 90 days is abandoned; drop it and its queue.\n"
+        "persistent_client_expiration 90d\n"
+        "# Room for a 64 KiB message after JSON escaping, plus envelope and topic.\n"
+     << "max_packet_size " << kMaxPacketBytes << "\n\n";
+
+  os << "# 'broker start' runs in the foreground: log to its stderr, with timestamps and\n"
+        "# connects/disconnects, so the operator sees who comes and goes.\n"
+        "log_dest stderr\n"
+        "log_type error\n"
+        "log_type warning\n"
+        "log_type notice\n"
+        "log_type information\n"
+        "connection_messages true\n"
+        "log_timestamp true\n"
+        "log_timestamp_format %Y-%m-%dT%H:%M:%S\n";
+  return os.str();
+}
+
+}  // namespace mqchat

@@ -1,0 +1,107 @@
+#include "core/directory.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+
+#include "core/envelope.hpp"
+#include "core/error.hpp"
+#include "core/ids.hpp"
+#include "core/topics.hpp"
+
+namespace mqchat {
+
+namespace {
+
+std::string printable_topic(const std::string& topic) {
+  std::string out;
+  for (char c : topic.substr(0, 120)) {
+    out += (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) ? c : '?';
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<IncomingMessage> read_retained(const DirectoryReader& reader,
+                                           const std::vector<std::string>& filters) {
+  Transport& transport = reader.transport;
+  const Millis timeout = reader.timeout;
+  const std::string nonce = random_hex(16);
+  const std::string marker = topics::sync_marker(reader.owner, nonce);
+  // One subscription, marker first: its SUBACK covers every filter before the marker goes out.
+  std::vector<std::string> all{marker};
+  all.insert(all.end(), filters.begin(), filters.end());
+  // QoS 1 for both: the broker keeps one queue per client, so the marker cannot overtake the
+  // retained messages (with QoS 0 and 1 mixed it could).
+  transport.subscribe(all, 1);
+  transport.publish(marker, nonce, 1, false);
+
+  std::vector<IncomingMessage> out;
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    auto left = std::chrono::duration_cast<Millis>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      throw timeout_error("the broker did not finish sending the directory within " +
+                          std::to_string(timeout.count() / 1000) +
+                          " s (it must let mqchat publish and subscribe to mqchat/v1/sync/" +
+                          reader.owner + "/#)");
+    }
+    auto msg = transport.next_message(left);
+    if (!msg) continue;
+    if (msg->topic == marker) break;
+    if (msg->retained) {
+      out.push_back(std::move(*msg));
+    } else if (reader.other && topics::parse(msg->topic).kind != topics::ParsedTopic::Kind::sync) {
+      reader.other(std::move(*msg));
+    }
+  }
+  transport.unsubscribe(all);
+  return out;
+}
+
+std::optional<UserRecord> find_user(const DirectoryReader& reader, const std::string& name) {
+  const auto& warn = reader.warn;
+  for (auto& msg : read_retained(reader, {topics::user(name)})) {
+    if (msg.topic != topics::user(name) || msg.payload.empty()) continue;
+    try {
+      auto record = decode_user(msg.payload);
+      if (record.name == name) return record;
+      warn("ignoring the directory entry of '" + name + "': it names '" + record.name + "'");
+    } catch (const DecodeError& e) {
+      warn("ignoring the malformed directory entry of '" + name + "': " + e.what());
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<UserListing> list_users(const DirectoryReader& reader) {
+  const auto& warn = reader.warn;
+  std::map<std::string, UserListing> users;
+  std::map<std::string, PresenceRecord> presence;
+  auto retained = read_retained(reader, {topics::all_users(), topics::all_presence()});
+  for (auto& msg : retained) {
+    if (msg.payload.empty()) continue;  // a cleared record
+    auto topic = topics::parse(msg.topic);
+    try {
+      if (topic.kind == topics::ParsedTopic::Kind::user) {
+        auto record = decode_user(msg.payload);
+        if (record.name != topic.name) throw DecodeError("it names '" + record.name + "'");
+        users[topic.name].user = std::move(record);
+      } else if (topic.kind == topics::ParsedTopic::Kind::presence) {
+        presence[topic.name] = decode_presence(msg.payload);
+      }
+    } catch (const DecodeError& e) {
+      warn("skipping the malformed record at '" + printable_topic(msg.topic) + "': " + e.what());
+    }
+  }
+  std::vector<UserListing> out;
+  out.reserve(users.size());
+  for (auto& [name, listing] : users) {
+    if (auto it = presence.find(name); it != presence.end()) listing.presence = it->second;
+    out.push_back(std::move(listing));
+  }
+  return out;
+}
+
+}  // namespace mqchat

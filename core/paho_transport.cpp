@@ -1,0 +1,279 @@
+// The only file that includes paho: everything MQTT-specific about timeouts, version fallback and
+// error translation lives here, behind the Transport interface.
+#include <mqtt/async_client.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+
+#include "core/broker_url.hpp"
+#include "core/error.hpp"
+#include "core/transport.hpp"
+
+namespace mqchat {
+
+namespace {
+
+constexpr int kMaxBuffered = 65000;  // above any publish window we keep in flight (paho -12)
+
+std::string seconds_text(Millis m) {
+  auto tenths = (m.count() + 50) / 100;
+  return std::to_string(tenths / 10) + (tenths % 10 ? "." + std::to_string(tenths % 10) : "") +
+         " s";
+}
+
+// Destroying an async_client stops paho's threads in 100 ms sleeps (MQTTAsync_destroy), which
+// would dominate a one-shot command. Clients are parked here instead and die with the process;
+// the vector is reachable from a global, so LeakSanitizer does not report it.
+void park(std::shared_ptr<mqtt::async_client> client) {
+  static std::mutex mutex;
+  static auto* parked = new std::vector<std::shared_ptr<mqtt::async_client>>();
+  std::lock_guard<std::mutex> lock(mutex);
+  parked->push_back(std::move(client));
+}
+
+std::string describe_refusal(int code) {
+  switch (code) {
+    case 4:
+    case 134:
+      return "bad user name or password (check MQCHAT_PASSWORD or --password-file)";
+    case 5:
+    case 135:
+      return "not authorized (the broker needs a user name and password, or this user is not "
+             "allowed)";
+    case 2:
+    case 133:
+      return "client identifier not valid";
+    case 3:
+    case 136:
+      return "server unavailable";
+    case 137:
+      return "server busy";
+    case 138:
+      return "banned";
+    default:
+      return "reason code " + std::to_string(code);
+  }
+}
+
+bool is_protocol_refusal(int rc) {
+  // A 3.1.1-only broker answers a v5 CONNECT with return code 1 (or 0x84 from a v5-aware one),
+  // or just closes the socket, which paho reports as -1.
+  return rc == 1 || rc == 132 || rc == MQTTASYNC_FAILURE || rc == MQTTASYNC_DISCONNECTED;
+}
+
+class PahoTransport final : public Transport {
+ public:
+  ~PahoTransport() override {
+    if (client_) park(std::move(client_));
+  }
+
+  ConnectResult connect(const ConnectOptions& options) override {
+    options_ = options;
+    if (options.servers.empty()) throw usage_error("no broker given: use --broker URL");
+    try {
+      return connect_as(MQTTVERSION_5);
+    } catch (const mqtt::exception& e) {
+      if (!is_protocol_refusal(e.get_return_code())) throw translate_connect(e);
+    }
+    try {
+      return connect_as(MQTTVERSION_3_1_1);
+    } catch (const mqtt::exception& e) {
+      throw translate_connect(e);
+    }
+  }
+
+  std::uint64_t publish_async(const std::string& topic, const std::string& payload, int qos,
+                              bool retain) override {
+    try {
+      auto msg = mqtt::make_message(topic, payload, qos, retain);
+      auto token = client_->publish(msg);
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto ticket = ++last_ticket_;
+      pending_.emplace(ticket, std::move(token));
+      return ticket;
+    } catch (const mqtt::exception& e) {
+      throw unavailable_error("cannot publish to " + url() + ": " + e.get_error_str());
+    }
+  }
+
+  void wait(std::uint64_t ticket) override {
+    mqtt::delivery_token_ptr token;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto it = pending_.find(ticket);
+      if (it == pending_.end()) return;
+      token = std::move(it->second);
+      pending_.erase(it);
+    }
+    try {
+      if (!token->wait_for(options_.timeout)) {
+        throw timeout_error("no acknowledgement from the broker at " + url() + " within " +
+                            seconds_text(options_.timeout) + ": the message may not have arrived");
+      }
+    } catch (const mqtt::exception& e) {
+      int reason = e.get_reason_code();
+      if (reason >= 0x80) {
+        throw unavailable_error("the broker at " + url() + " refused the message (reason code 0x" +
+                                hex(reason) + (reason == 0x87 ? ", not authorized" : "") +
+                                "): check the broker's access rules");
+      }
+      throw unavailable_error("lost the connection to " + url() + " before the broker " +
+                              "acknowledged the message: " + e.get_error_str());
+    }
+  }
+
+  void subscribe(const std::vector<std::string>& filters, int qos, bool no_local) override {
+    try {
+      // One SUBSCRIBE per filter, all in flight at once: paho-cpp 1.2.0 crashes on a multi-topic
+      // subscribe with options (its response_options copy drops the options array), and the
+      // broker answers in order anyway.
+      std::vector<mqtt::token_ptr> tokens;
+      for (const auto& filter : filters) {
+        if (version_ == MQTTVERSION_5) {
+          tokens.push_back(client_->subscribe(filter, qos, mqtt::subscribe_options(no_local)));
+        } else {
+          tokens.push_back(client_->subscribe(filter, qos));
+        }
+      }
+      for (auto& token : tokens) {
+        if (!token->wait_for(options_.timeout)) {
+          throw timeout_error("the broker at " + url() + " did not confirm a subscription within " +
+                              seconds_text(options_.timeout));
+        }
+        auto code = token->get_reason_code();
+        if (version_ == MQTTVERSION_5 && code >= 0x80) {
+          throw unavailable_error("the broker at " + url() + " refused a subscription (reason " +
+                                  "code 0x" + hex(code) + "): check the broker's access rules");
+        }
+      }
+    } catch (const mqtt::exception& e) {
+      throw unavailable_error("cannot subscribe at " + url() + ": " + e.get_error_str());
+    }
+  }
+
+  void unsubscribe(const std::vector<std::string>& filters) override {
+    try {
+      std::vector<mqtt::token_ptr> tokens;
+      for (const auto& filter : filters) tokens.push_back(client_->unsubscribe(filter));
+      for (auto& token : tokens) {
+        if (!token->wait_for(options_.timeout)) {
+          throw timeout_error("the broker at " + url() + " did not confirm an unsubscribe " +
+                              "within " + seconds_text(options_.timeout));
+        }
+      }
+    } catch (const mqtt::exception& e) {
+      throw unavailable_error("cannot unsubscribe at " + url() + ": " + e.get_error_str());
+    }
+  }
+
+  std::optional<IncomingMessage> next_message(Millis timeout) override {
+    mqtt::const_message_ptr msg;
+    if (!client_->try_consume_message_for(&msg, timeout)) return std::nullopt;
+    if (!msg) {
+      // paho queues an empty message when the connection is lost.
+      if (!options_.auto_reconnect) {
+        throw unavailable_error("lost the connection to the broker at " + url());
+      }
+      return std::nullopt;
+    }
+    return IncomingMessage{msg->get_topic(), msg->get_payload_str(), msg->is_retained()};
+  }
+
+  bool is_connected() const override { return client_ && client_->is_connected(); }
+
+  void disconnect() override {
+    if (!client_ || !client_->is_connected()) return;
+    try {
+      client_->disconnect(static_cast<int>(options_.timeout.count()))->wait_for(options_.timeout);
+    } catch (const mqtt::exception&) {
+      // Already gone: nothing left to close.
+    }
+  }
+
+ private:
+  static std::string hex(int v) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    return std::string{kHex[(v >> 4) & 0xF], kHex[v & 0xF]};
+  }
+
+  std::string url() const { return options_.servers.front(); }
+
+  ConnectResult connect_as(int version) {
+    if (client_) park(std::move(client_));
+    std::vector<std::string> uris;
+    for (const auto& s : options_.servers) uris.push_back(to_paho_uri(s));
+    mqtt::create_options create(version, kMaxBuffered);
+    create.set_send_while_disconnected(options_.auto_reconnect, false);
+    client_ = std::make_shared<mqtt::async_client>(uris.front(), options_.client_id, create);
+    version_ = version;
+    // Consume before connecting: queued session messages arrive right after CONNACK and paho
+    // acknowledges them whether or not anyone reads them.
+    client_->start_consuming();
+
+    // Built and kept alive here, with properties set on this very object: paho 1.2.0 loses
+    // connect properties across copies (see docs/mqtt-notes.md).
+    mqtt::connect_options conn;
+    conn.set_mqtt_version(version);
+    conn.set_servers(mqtt::string_collection::create(uris));
+    conn.set_keep_alive_interval(30);
+    auto secs = std::max<long>(1, static_cast<long>((options_.timeout.count() + 999) / 1000));
+    conn.set_connect_timeout(static_cast<int>(secs));
+    if (version == MQTTVERSION_5) {
+      conn.set_clean_start(options_.clean_start);
+    } else {
+      conn.set_clean_session(options_.clean_start);
+    }
+    if (options_.auto_reconnect) conn.set_automatic_reconnect(1, 30);
+    if (!options_.username.empty()) conn.set_user_name(options_.username);
+    if (!options_.password.empty()) conn.set_password(options_.password);
+    if (options_.will) {
+      conn.set_will_message(mqtt::make_message(options_.will->topic, options_.will->payload,
+                                               options_.will->qos, options_.will->retain));
+    }
+    if (std::any_of(uris.begin(), uris.end(),
+                    [](const std::string& u) { return u.rfind("ssl://", 0) == 0; })) {
+      mqtt::ssl_options ssl;
+      ssl.set_enable_server_cert_auth(true);
+      ssl.ca_path("/etc/ssl/certs");
+      ssl.set_verify(true);
+      conn.set_ssl(ssl);
+    }
+    if (version == MQTTVERSION_5 && options_.session_expiry_seconds > 0) {
+      conn.set_properties(mqtt::properties{{mqtt::property::SESSION_EXPIRY_INTERVAL,
+                                            static_cast<int>(options_.session_expiry_seconds)}});
+    }
+    auto token = client_->connect(conn);
+    if (!token->wait_for(options_.timeout + Millis(500))) {
+      throw unavailable_error("cannot reach the broker at " + url() + ": no answer within " +
+                              seconds_text(options_.timeout) +
+                              " (is it running? try 'mqchat broker start' or --broker URL)");
+    }
+    auto response = token->get_connect_response();
+    return ConnectResult{response.is_session_present(), version == MQTTVERSION_5 ? 5 : 4};
+  }
+
+  Error translate_connect(const mqtt::exception& e) const {
+    int rc = e.get_return_code();
+    if (rc > 0 && rc != 1 && rc != 132) {
+      return unavailable_error("the broker at " + url() +
+                               " refused the connection: " + describe_refusal(rc));
+    }
+    return unavailable_error("cannot reach the broker at " + url() +
+                             ": connection failed (is it running? start one with 'mqchat broker "
+                             "start', or give --broker URL)");
+  }
+
+  ConnectOptions options_;
+  std::shared_ptr<mqtt::async_client> client_;
+  int version_ = MQTTVERSION_5;
+  std::mutex mutex_;
+  std::uint64_t last_ticket_ = 0;
+  std::map<std::uint64_t, mqtt::delivery_token_ptr> pending_;
+};
+
+}  // namespace
+
+std::unique_ptr<Transport> make_paho_transport() { return std::make_unique<PahoTransport>(); }
+
+}  // namespace mqchat

@@ -1,0 +1,87 @@
+#include "core/pending_inbox.hpp"
+
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "core/files.hpp"
+#include "core/names.hpp"
+
+namespace mqchat {
+
+namespace {
+
+std::string to_hex(const std::string& bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bytes) {
+    out += kHex[c >> 4];
+    out += kHex[c & 0xF];
+  }
+  return out;
+}
+
+std::optional<std::string> from_hex(const std::string& hex) {
+  if (hex.size() % 2) return std::nullopt;
+  std::string out;
+  for (std::size_t i = 0; i < hex.size(); i += 2) {
+    auto nibble = [](char c) -> int {
+      if (c >= '0' && c <= '9') return c - '0';
+      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+      return -1;
+    };
+    int hi = nibble(hex[i]), lo = nibble(hex[i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out += static_cast<char>(hi * 16 + lo);
+  }
+  return out;
+}
+
+}  // namespace
+
+void PendingInbox::stash(const std::vector<IncomingMessage>& messages) {
+  if (messages.empty()) return;
+  std::string batch;
+  for (const auto& m : messages) {
+    if (!is_valid_utf8(m.topic)) continue;  // cannot be one of our topics
+    nlohmann::json j = {{"topic", m.topic}};
+    if (is_valid_utf8(m.payload)) {
+      j["payload"] = m.payload;
+    } else {
+      j["payload_hex"] = to_hex(m.payload);
+    }
+    batch += j.dump() + "\n";
+  }
+  append_line_locked(file_, batch);
+}
+
+std::vector<IncomingMessage> PendingInbox::read() const {
+  std::vector<IncomingMessage> out;
+  auto text = read_file(file_);
+  if (!text) return out;
+  std::size_t start = 0;
+  while (start < text->size()) {
+    auto end = text->find('\n', start);
+    if (end == std::string::npos) break;
+    auto j = nlohmann::json::parse(text->begin() + static_cast<long>(start),
+                                   text->begin() + static_cast<long>(end), nullptr, false);
+    start = end + 1;
+    if (!j.is_object() || !j.contains("topic") || !j["topic"].is_string()) continue;
+    IncomingMessage m{j["topic"].get<std::string>(), {}, false};
+    if (j.contains("payload") && j["payload"].is_string()) {
+      m.payload = j["payload"].get<std::string>();
+    } else if (j.contains("payload_hex") && j["payload_hex"].is_string()) {
+      auto bytes = from_hex(j["payload_hex"].get<std::string>());
+      if (!bytes) continue;
+      m.payload = *bytes;
+    } else {
+      continue;
+    }
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+void PendingInbox::clear() { ::unlink(file_.c_str()); }
+
+}  // namespace mqchat

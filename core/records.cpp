@@ -1,0 +1,79 @@
+#include "core/records.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "core/clock.hpp"
+#include "core/envelope.hpp"
+#include "core/names.hpp"
+
+namespace mqchat {
+
+using nlohmann::json;
+
+namespace {
+
+json parse_object(std::string_view payload) {
+  if (payload.size() > 64 * 1024) throw DecodeError("record larger than 64 KiB");
+  if (!is_valid_utf8(payload)) throw DecodeError("record is not UTF-8");
+  json j = json::parse(payload.begin(), payload.end(), nullptr, false);
+  if (j.is_discarded() || !j.is_object()) throw DecodeError("record is not a JSON object");
+  return j;
+}
+
+std::string string_field(const json& j, const char* key, bool required) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) {
+    if (required) throw DecodeError(std::string("missing '") + key + "'");
+    return {};
+  }
+  if (!it->is_string()) throw DecodeError(std::string("'") + key + "' is not a string");
+  return it->get<std::string>();
+}
+
+std::string time_field(const json& j, const char* key) {
+  auto value = string_field(j, key, true);
+  if (!parse_rfc3339(value))
+    throw DecodeError(std::string("'") + key + "' is not an RFC 3339 time");
+  return value;
+}
+
+}  // namespace
+
+std::string encode(const UserRecord& r) {
+  json j = {{"name", r.name}, {"registered_at", r.registered_at}};
+  if (!r.phone.empty()) j["phone"] = r.phone;
+  return j.dump();
+}
+
+std::string encode(const PresenceRecord& r) {
+  return json{{"status", r.online ? "online" : "offline"}, {"since", r.since}}.dump();
+}
+
+std::string encode(const MemberRecord& r) { return json{{"joined_at", r.joined_at}}.dump(); }
+
+UserRecord decode_user(std::string_view payload) {
+  auto j = parse_object(payload);
+  UserRecord r;
+  r.name = string_field(j, "name", true);
+  if (!is_valid_name(r.name)) throw DecodeError("'name' is not a valid name");
+  r.phone = string_field(j, "phone", false);
+  r.registered_at = time_field(j, "registered_at");
+  return r;
+}
+
+PresenceRecord decode_presence(std::string_view payload) {
+  auto j = parse_object(payload);
+  PresenceRecord r;
+  auto status = string_field(j, "status", true);
+  if (status != "online" && status != "offline") throw DecodeError("unknown 'status'");
+  r.online = status == "online";
+  r.since = time_field(j, "since");
+  return r;
+}
+
+MemberRecord decode_member(std::string_view payload) {
+  auto j = parse_object(payload);
+  return MemberRecord{time_field(j, "joined_at")};
+}
+
+}  // namespace mqchat

@@ -1,0 +1,99 @@
+#include "core/settings.hpp"
+
+#include <cmath>
+
+#include "core/broker_url.hpp"
+#include "core/error.hpp"
+
+namespace mqchat {
+
+namespace {
+
+const char* const kDefaultBroker = "mqtt://127.0.0.1:1883";
+
+std::optional<long long> parse_integer(const std::string& text) {
+  if (text.empty() || text.size() > 12) return std::nullopt;
+  long long v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+std::optional<double> parse_seconds(const std::string& text) {
+  try {
+    std::size_t used = 0;
+    double v = std::stod(text, &used);
+    if (used != text.size() || !std::isfinite(v)) return std::nullopt;
+    return v;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+const std::vector<std::string>& setting_keys() {
+  static const std::vector<std::string> keys = {"broker", "qos", "connect_timeout",
+                                                "max_text_bytes", "session_expiry"};
+  return keys;
+}
+
+std::string default_setting(const std::string& key) {
+  if (key == "broker") return kDefaultBroker;
+  if (key == "qos") return "1";
+  if (key == "connect_timeout") return "5";
+  if (key == "max_text_bytes") return "65536";
+  if (key == "session_expiry") return std::to_string(30 * 24 * 3600);
+  throw usage_error("unknown setting '" + key + "' (see 'mqchat config list')");
+}
+
+Settings resolve_settings(const std::vector<std::pair<std::string, SettingLayer>>& layers) {
+  auto lookup = [&](const std::string& key) -> std::pair<std::string, std::string> {
+    for (const auto& [source, layer] : layers) {
+      if (auto v = layer(key)) return {*v, source};
+    }
+    return {default_setting(key), "default"};
+  };
+  auto bad = [](const std::string& key, const std::string& source, const std::string& value,
+                const std::string& want) {
+    return usage_error("invalid " + key + " '" + value + "' from " + source + ": " + want);
+  };
+
+  Settings s;
+  auto [broker, broker_src] = lookup("broker");
+  try {
+    s.brokers = parse_broker_list(broker);
+  } catch (const Error& e) {
+    throw usage_error(std::string(e.what()) + " (from " + broker_src + ")");
+  }
+
+  auto [qos, qos_src] = lookup("qos");
+  auto q = parse_integer(qos);
+  if (!q || *q > 2) throw bad("qos", qos_src, qos, "use 0, 1 or 2");
+  s.qos = static_cast<int>(*q);
+
+  auto [timeout, timeout_src] = lookup("connect_timeout");
+  auto t = parse_seconds(timeout);
+  if (!t || *t <= 0 || *t > 3600)
+    throw bad("connect_timeout", timeout_src, timeout, "give seconds, e.g. 5 or 0.5");
+  s.connect_timeout = Millis(static_cast<long long>(*t * 1000));
+
+  auto [max_text, max_src] = lookup("max_text_bytes");
+  auto m = parse_integer(max_text);
+  if (!m || *m < 1 || *m > 16 * 1024 * 1024) {
+    throw bad("max_text_bytes", max_src, max_text, "give a byte count from 1 to 16777216");
+  }
+  s.max_text_bytes = static_cast<std::size_t>(*m);
+
+  auto [expiry, expiry_src] = lookup("session_expiry");
+  auto e = parse_integer(expiry);
+  if (!e || *e < 60 || *e > 0xFFFFFFFFLL) {
+    throw bad("session_expiry", expiry_src, expiry, "give seconds, at least 60");
+  }
+  s.session_expiry_seconds = static_cast<std::uint32_t>(*e);
+  return s;
+}
+
+}  // namespace mqchat

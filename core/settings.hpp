@@ -1,0 +1,38 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/state_store.hpp"
+#include "core/transport.hpp"
+
+namespace mqchat {
+
+/// The effective settings of one command run.
+struct Settings {
+  std::vector<std::string> brokers;  ///< checked URLs, in the order to try
+  int qos = 1;
+  Millis connect_timeout{5000};
+  std::size_t max_text_bytes = 64 * 1024;
+  std::uint32_t session_expiry_seconds = 30 * 24 * 3600;
+};
+
+/// One layer of raw values by key (broker, qos, connect_timeout, max_text_bytes,
+/// session_expiry); missing keys fall through to the next layer.
+using SettingLayer = std::function<std::optional<std::string>(const std::string& key)>;
+
+/// Keys that config set/get accept, in display order.
+const std::vector<std::string>& setting_keys();
+
+/// The default value of KEY, as text.
+std::string default_setting(const std::string& key);
+
+/// Resolves and checks every setting from LAYERS, first match wins (flag, environment, profile,
+/// config; defaults last). Throws a usage Error naming the key and its source on a bad value.
+Settings resolve_settings(const std::vector<std::pair<std::string, SettingLayer>>& layers);
+
+}  // namespace mqchat
