@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
@@ -41,6 +42,7 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
 }
 
 void build(CLI::App& app, Context& ctx) {
+  app.name("mqchat");
   app.description("mqchat: a scriptable messenger over MQTT");
   app.set_version_flag("--version", kVersionText);
   app.require_subcommand(1);
@@ -64,6 +66,39 @@ void build(CLI::App& app, Context& ctx) {
   add_listen(app, ctx);
   add_history(app, ctx);
   add_broker(app, ctx);
+  for (auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    sub->footer(sub->get_footer() +
+                "\n\nGlobal options (--broker, --home, --profile, --json, -q, -v, ...) may come "
+                "before or after\nthe command; see 'mqchat --help'.");
+  }
+}
+
+// CLI11 says "A subcommand is required" for a misspelt command; name the word instead.
+std::optional<std::string> unknown_command(const CLI::App& app, const std::vector<std::string>& args) {
+  static const std::vector<std::string> kTakesValue = {"--broker", "--profile", "--home", "--qos",
+                                                       "--connect-timeout"};
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const auto& a = args[i];
+    if (a == "--") return std::nullopt;
+    if (!a.empty() && a[0] == '-') {
+      if (std::find(kTakesValue.begin(), kTakesValue.end(), a) != kTakesValue.end()) ++i;
+      continue;
+    }
+    for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+      if (sub->get_name() == a) return std::nullopt;
+    }
+    return a;
+  }
+  return std::nullopt;
+}
+
+// CLI11's messages start with a capital and may end with a period; ours do neither.
+std::string lowercase_first(std::string m) {
+  if (!m.empty() && m[0] >= 'A' && m[0] <= 'Z' && !(m.size() > 1 && m[1] >= 'A' && m[1] <= 'Z')) {
+    m[0] = static_cast<char>(m[0] - 'A' + 'a');
+  }
+  while (!m.empty() && (m.back() == '.' || m.back() == '\n')) m.pop_back();
+  return m;
 }
 
 std::string command_path(const CLI::App& app) {
@@ -81,6 +116,10 @@ std::string command_path(const CLI::App& app) {
 int run_app(const std::vector<std::string>& args, Context& ctx) {
   CLI::App app;
   build(app, ctx);
+  if (args.empty()) {
+    ctx.out << app.help();
+    return 0;
+  }
   try {
     std::vector<std::string> reversed(args.rbegin(), args.rend());
     app.parse(reversed);
@@ -96,7 +135,13 @@ int run_app(const std::vector<std::string>& args, Context& ctx) {
     return 0;
   } catch (const CLI::ParseError& e) {
     std::string where = command_path(app);
-    ctx.err << "mqchat: " << e.what() << " (see 'mqchat" << where << " --help')\n";
+    if (where.empty()) {
+      if (auto word = unknown_command(app, args)) {
+        ctx.err << "mqchat: '" << *word << "' is not an mqchat command (see 'mqchat --help')\n";
+        return static_cast<int>(ExitCode::usage);
+      }
+    }
+    ctx.err << "mqchat: " << lowercase_first(e.what()) << " (see 'mqchat" << where << " --help')\n";
     return static_cast<int>(ExitCode::usage);
   } catch (const Error& e) {
     ctx.out.flush();
