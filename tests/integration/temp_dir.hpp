@@ -1,0 +1,24 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace itest {
+
+/// A fresh directory (mode 0700) under $TMPDIR or /tmp, removed with everything in it.
+class TempDir {
+ public:
+  /// Creates PREFIX-XXXXXX.
+  explicit TempDir(const std::string& prefix = "mqchat-it");
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  /// The directory.
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+}  // namespace itest

@@ -1,0 +1,86 @@
+// who and who --online: the directory and presence, as every machine sees them.
+
+#include <signal.h>
+
+#include "tests/integration/harness.hpp"
+
+using namespace itest;
+
+TEST_CASE("who lists every registered user with its directory record", "[who]") {
+  Broker broker;
+  User alice("alice", broker);
+  User bob("bob", broker);
+  User carol("carol", broker);
+  alice.register_user("+4915100000001");
+  bob.register_user();
+  carol.register_user("+4915100000003");
+  User newcomer("dave", broker);  // has no profile: who needs only the broker
+
+  auto r = newcomer.run({"who", "--json"});
+  REQUIRE_EXIT(r, 0);
+  auto users = parse_json_lines(r.out);
+  REQUIRE(users.size() == 3);
+  std::vector<std::string> names;
+  for (const auto& user : users) {
+    INFO(user.dump());
+    names.push_back(str(user, "name"));
+    CHECK(is_rfc3339_utc(str(user, "registered_at")));
+    REQUIRE(user.contains("online"));
+    CHECK(user["online"].is_boolean());
+    CHECK(user["online"] == false);
+    CHECK(user.contains("last_seen"));
+    if (str(user, "name") == "alice") CHECK(str(user, "phone") == "+4915100000001");
+    if (str(user, "name") == "carol") CHECK(str(user, "phone") == "+4915100000003");
+  }
+  CHECK(contains(names, "alice"));
+  CHECK(contains(names, "bob"));
+  CHECK(contains(names, "carol"));
+
+  auto human = newcomer.run({"who"});
+  REQUIRE_EXIT(human, 0);
+  for (const char* name : {"alice", "bob", "carol"}) {
+    INFO(human.out);
+    CHECK(human.out.find(name) != std::string::npos);
+  }
+}
+
+TEST_CASE("who --online shows running listeners and a killed listen turns offline", "[who]") {
+  Broker broker;
+  User alice("alice", broker);
+  User bob("bob", broker);
+  alice.register_user();
+  bob.register_user();
+
+  CHECK(online_users(alice).empty());
+  auto listen = bob.start({"listen"});
+  bool online = wait_until([&] { return contains(online_users(alice), "bob"); }, 10s);
+  INFO(listen->describe());
+  REQUIRE(online);
+  CHECK_FALSE(contains(online_users(alice), "alice"));
+  REQUIRE(listen->running());
+
+  SECTION("SIGKILL: the Last Will marks bob offline") {
+    listen->kill_and_wait();
+  }
+  SECTION("SIGINT: listen stops and marks bob offline") {
+    listen->signal(SIGINT);
+    auto code = listen->wait_exit(10s);
+    INFO(listen->describe());
+    CHECK(code.has_value());
+  }
+  bool offline = wait_until([&] { return !contains(online_users(alice), "bob"); }, 10s);
+  CHECK(offline);
+
+  // who (without --online) still lists bob, now offline, with a last-seen time.
+  auto r = alice.run({"who", "--json"});
+  REQUIRE_EXIT(r, 0);
+  bool found = false;
+  for (const auto& user : parse_json_lines(r.out)) {
+    if (str(user, "name") != "bob") continue;
+    found = true;
+    INFO(user.dump());
+    CHECK(user.value("online", true) == false);
+    CHECK(is_rfc3339_utc(str(user, "last_seen")));
+  }
+  CHECK(found);
+}
