@@ -133,8 +133,8 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
 void add_listen(CLI::App& app, Context& ctx) {
   auto opts = std::make_shared<ListenOptions>();
   auto* sub = app.add_subcommand("listen", "Print incoming messages as they arrive");
-  sub->add_option("-n,--count", opts->count, "Exit 0 after N messages")->type_name("N");
-  sub->add_option("-t,--timeout", opts->timeout,
+  sub->add_option("--count", opts->count, "Exit 0 after N messages")->type_name("N");
+  sub->add_option("--timeout", opts->timeout,
                   "Stop after SEC seconds (exit 5 if --count was not reached)")
       ->type_name("SEC");
   sub->add_option("--from", opts->from, "Show only messages from USER")->type_name("USER");

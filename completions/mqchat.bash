@@ -1,0 +1,140 @@
+# bash completion for mqchat                                   -*- shell-script -*-
+#
+# Completes commands, their options and the global options (which may come before or after the
+# command), and user names for `send USER`, `listen --from` and `history --with`. User names come
+# from `mqchat __complete users`, which reads a local cache only; when that command is missing or
+# fails, nothing is offered. Completion never touches the network and never prints errors.
+#
+# tests/docs/check_docs.sh checks that every option in `mqchat CMD --help` is listed here.
+
+_mqchat_global_opts='--broker --profile --home --qos --connect-timeout --json -q --quiet
+  -v --verbose --version -h --help'
+
+# Options of each command, besides the global ones.
+_mqchat_cmd_opts() {
+  case $1 in
+    register | login) echo '--phone' ;;
+    send) echo '--lines' ;;
+    who) echo '--online' ;;
+    listen) echo '--count --timeout --from' ;;
+    history) echo '--with -n' ;;
+    'broker start' | 'broker config') echo '--port --bind --data-dir' ;;
+  esac
+}
+
+# Prints the cached user names, one per line; prints nothing on any failure. $1 is the mqchat
+# being completed; the remaining arguments are the --home/--profile options of the command line,
+# so the cache of the right state directory is read.
+_mqchat_users() {
+  local prog=$1
+  shift
+  [[ $prog == */* && -x $prog ]] || prog=mqchat
+  type -P -- "$prog" >/dev/null 2>&1 || return 0
+  local out
+  if type -P timeout >/dev/null 2>&1; then
+    out=$(timeout 3 "$prog" "$@" __complete users 2>/dev/null </dev/null) || return 0
+  else
+    out=$("$prog" "$@" __complete users 2>/dev/null </dev/null) || return 0
+  fi
+  printf '%s\n' "$out"
+}
+
+_mqchat() {
+  local cur=${COMP_WORDS[COMP_CWORD]}
+  local prev=
+  ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
+  # `--from=al`: bash splits at '=' (COMP_WORDBREAKS), giving "--from" "=" "al".
+  if [[ $cur == '=' ]]; then
+    prev=${COMP_WORDS[COMP_CWORD - 1]}
+    cur=
+  elif [[ $prev == '=' ]] && ((COMP_CWORD > 1)); then
+    prev=${COMP_WORDS[COMP_CWORD - 2]}
+  fi
+
+  # Find the command (and the broker subcommand) and the options that choose the state dir.
+  local cmd= sub= i word
+  local -a state_opts=()
+  for ((i = 1; i < COMP_CWORD; i++)); do
+    word=${COMP_WORDS[i]}
+    case $word in
+      --home | --profile)
+        if ((i + 1 < COMP_CWORD)); then
+          local value=${COMP_WORDS[i + 1]}
+          if [[ $value == '=' ]] && ((i + 2 < COMP_CWORD)); then
+            value=${COMP_WORDS[i + 2]}
+            ((i++))
+          fi
+          [[ $value == '~'/* ]] && value=$HOME/${value#'~/'}
+          state_opts+=("$word" "$value")
+        fi
+        ((i++))
+        ;;
+      --home=* | --profile=*)
+        state_opts+=("$word")
+        ;;
+      --broker | --qos | --connect-timeout | --phone | -n | --count | -t | --timeout | --from | \
+        --with | --port | --bind | --data-dir)
+        ((i++))
+        [[ ${COMP_WORDS[i]} == '=' ]] && ((i++))
+        ;;
+      -*) ;;
+      *)
+        if [[ -z $cmd ]]; then
+          cmd=$word
+        elif [[ $cmd == broker && -z $sub ]]; then
+          sub=$word
+        elif [[ $cmd == send && -z $sub ]]; then
+          sub=$word # the recipient: what follows is text
+        fi
+        ;;
+    esac
+  done
+
+  COMPREPLY=()
+  case $prev in
+    --home | --data-dir)
+      compopt -o filenames 2>/dev/null
+      mapfile -t COMPREPLY < <(compgen -d -- "$cur")
+      return 0
+      ;;
+    --qos)
+      COMPREPLY=($(compgen -W '0 1 2' -- "$cur"))
+      return 0
+      ;;
+    --from | --with)
+      if [[ $cmd == listen && $prev == --from ]] || [[ $cmd == history && $prev == --with ]]; then
+        COMPREPLY=($(compgen -W "$(_mqchat_users "${COMP_WORDS[0]}" "${state_opts[@]}")" \
+          -- "$cur"))
+      fi
+      return 0
+      ;;
+    --broker | --profile | --connect-timeout | --phone | -n | --count | -t | --timeout | \
+      --port | --bind)
+      return 0
+      ;;
+  esac
+
+  if [[ $cur == -* ]]; then
+    local opts=$_mqchat_global_opts
+    if [[ $cmd == broker ]]; then
+      [[ -n $sub ]] && opts+=" $(_mqchat_cmd_opts "broker $sub")"
+    elif [[ -n $cmd ]]; then
+      opts+=" $(_mqchat_cmd_opts "$cmd")"
+    fi
+    COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+    return 0
+  fi
+
+  if [[ -z $cmd ]]; then
+    COMPREPLY=($(compgen -W 'register login logout whoami send who listen history broker' \
+      -- "$cur"))
+  elif [[ $cmd == broker && -z $sub ]]; then
+    COMPREPLY=($(compgen -W 'start config' -- "$cur"))
+  elif [[ $cmd == send && -z $sub ]]; then
+    COMPREPLY=($(compgen -W "$(_mqchat_users "${COMP_WORDS[0]}" "${state_opts[@]}")" \
+      -- "$cur"))
+  fi
+  return 0
+}
+
+complete -F _mqchat mqchat
