@@ -62,6 +62,7 @@ void build(CLI::App& app, Context& ctx) {
   add_logout(app, ctx);
   add_whoami(app, ctx);
   add_send(app, ctx);
+  add_group(app, ctx);
   add_who(app, ctx);
   add_listen(app, ctx);
   add_history(app, ctx);
@@ -74,7 +75,8 @@ void build(CLI::App& app, Context& ctx) {
 }
 
 // CLI11 says "A subcommand is required" for a misspelt command; name the word instead.
-std::optional<std::string> unknown_command(const CLI::App& app, const std::vector<std::string>& args) {
+std::optional<std::string> unknown_command(const CLI::App& app,
+                                           const std::vector<std::string>& args) {
   static const std::vector<std::string> kTakesValue = {"--broker", "--profile", "--home", "--qos",
                                                        "--connect-timeout"};
   for (std::size_t i = 0; i < args.size(); ++i) {

@@ -12,6 +12,7 @@ void add_login(CLI::App& app, Context& ctx);
 void add_logout(CLI::App& app, Context& ctx);
 void add_whoami(CLI::App& app, Context& ctx);
 void add_send(CLI::App& app, Context& ctx);
+void add_group(CLI::App& app, Context& ctx);
 void add_who(CLI::App& app, Context& ctx);
 void add_listen(CLI::App& app, Context& ctx);
 void add_history(CLI::App& app, Context& ctx);

@@ -78,3 +78,16 @@ Profile require_profile(Context& ctx) {
 }
 
 }  // namespace mqchat
+
+namespace mqchat {
+
+std::optional<Profile> optional_profile(Context& ctx) {
+  try {
+    return require_profile(ctx);
+  } catch (const Error& e) {
+    if (e.code() != ExitCode::not_found) throw;
+    return std::nullopt;
+  }
+}
+
+}  // namespace mqchat

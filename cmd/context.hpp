@@ -63,4 +63,7 @@ struct Context {
 /// hint to register or log in when there is none.
 Profile require_profile(Context& ctx);
 
+/// The profile to act as, or nullopt when signed out (for commands that need no account).
+std::optional<Profile> optional_profile(Context& ctx);
+
 }  // namespace mqchat

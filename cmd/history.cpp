@@ -15,6 +15,7 @@ namespace {
 
 struct HistoryOptions {
   std::optional<std::string> with;
+  std::optional<std::string> group;
   std::optional<int> last;
 };
 
@@ -26,6 +27,8 @@ bool involves(const HistoryEntry& h, const std::string& me, const std::string& o
 
 void run_history(const HistoryOptions& opts, Context& ctx) {
   if (opts.with) validate_name(*opts.with, "user");
+  if (opts.group) validate_name(*opts.group, "group");
+  if (opts.with && opts.group) throw usage_error("give --with or --group, not both");
   if (opts.last && *opts.last < 1) throw usage_error("-n must be at least 1");
   auto profile = require_profile(ctx);
   auto history = open_history(ctx, profile);
@@ -40,6 +43,8 @@ void run_history(const HistoryOptions& opts, Context& ctx) {
   std::unordered_set<std::string> ids;
   for (const auto& h : read.entries) {
     if (opts.with && !involves(h, profile.name, *opts.with)) continue;
+    if (opts.group && (h.message.type == MessageType::dm || h.message.group != *opts.group))
+      continue;
     if (!ids.insert(h.message.id + (h.outgoing ? ">" : "<")).second) continue;
     picked.push_back(&h);
   }
@@ -64,10 +69,13 @@ void add_history(CLI::App& app, Context& ctx) {
   auto* sub =
       app.add_subcommand("history", "Show messages sent and received, from the local store");
   sub->add_option("--with", opts->with, "Only the conversation with USER")->type_name("USER");
+  sub->add_option("--group", opts->group, "Only the messages and notices of GROUP")
+      ->type_name("GROUP");
   sub->add_option("-n", opts->last, "Only the last N messages")->type_name("N");
   sub->footer(
       "Examples:\n"
       "  mqchat history --with bob -n 20\n"
+      "  mqchat history --group Group_1\n"
       "  mqchat history --json | jq -r 'select(.direction == \"in\") | .text'");
   sub->callback([opts, &ctx] { run_history(*opts, ctx); });
 }

@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "cmd/commands.hpp"
+#include "cmd/group_watch.hpp"
 #include "cmd/output.hpp"
 #include "cmd/profile_state.hpp"
 #include "cmd/stop_signal.hpp"
@@ -15,6 +16,7 @@
 #include "core/inbox.hpp"
 #include "core/names.hpp"
 #include "core/session.hpp"
+#include "core/session_guard.hpp"
 #include "core/topics.hpp"
 
 namespace mqchat {
@@ -24,27 +26,31 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr Millis kPollInterval{200};  // how often a quiet listen checks for signals
 
+constexpr Millis kSessionWait{5000};  // for a group command that holds the session briefly
+
 struct ListenOptions {
   std::optional<int> count;
   std::optional<double> timeout;
   std::optional<std::string> from;
+  std::optional<std::string> group;
 };
 
-FileLock lock_listen(Context& ctx, const Profile& profile) {
-  auto path = ctx.store().profile_state_dir(profile.name) / "listen.lock";
-  auto lock = FileLock::try_acquire(path);
+FileLock lock_session(const SessionGuard& guard, const Profile& profile) {
+  auto lock = guard.try_take("listen", kSessionWait);
   if (!lock) {
-    auto note = read_file(path).value_or("");
-    throw failure("another 'mqchat listen' is running for '" + profile.name + "'" +
-                  (note.empty() ? std::string() : " (pid " + note + ")") +
-                  ": stop it first, or read its output");
+    auto holder = guard.holder();
+    if (holder.rfind("listen", 0) == 0) {
+      throw failure("another 'mqchat listen' is running for '" + profile.name + "' (" + holder +
+                    "): stop it first, or read its output");
+    }
+    throw failure("the session of '" + profile.name + "' is busy (" + holder +
+                  "): try again in a moment");
   }
-  lock->write_note(std::to_string(::getpid()));
   return std::move(*lock);
 }
 
 bool wanted(const Envelope& e, const ListenOptions& opts) {
-  return !opts.from || e.from == *opts.from;
+  return (!opts.from || e.from == *opts.from) && (!opts.group || e.group == *opts.group);
 }
 
 // Prints E; false when the output is gone (a closed pipe), which ends listen quietly.
@@ -59,12 +65,14 @@ bool print(Context& ctx, const Envelope& e) {
 
 void run_listen(const ListenOptions& opts, Context& ctx) {
   if (opts.from) validate_name(*opts.from, "user");
+  if (opts.group) validate_name(*opts.group, "group");
   if (opts.count && *opts.count < 1) throw usage_error("--count must be at least 1");
   if (opts.timeout && *opts.timeout <= 0) throw usage_error("--timeout must be positive seconds");
   auto profile = require_profile(ctx);
   auto settings = ctx.settings(&profile);
-  auto lock = lock_listen(ctx, profile);
   auto state_dir = ctx.store().profile_state_dir(profile.name);
+  SessionGuard guard(state_dir);
+  auto lock = lock_session(guard, profile);
   SeenIds seen(state_dir / "seen_ids");
   auto history = open_history(ctx, profile);
   Inbox inbox(profile.name, seen, history);
@@ -76,8 +84,10 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
   options.will = offline_will(profile.name, now_rfc3339());
   options.auto_reconnect = true;
   transport->connect(options);
-  // Idempotent: recreates the subscription when the session expired meanwhile.
+  // Idempotent: recreates the subscriptions when the session expired meanwhile.
   transport->subscribe({topics::inbox_of(profile.name)}, 1, true);
+  GroupWatch groups(ctx, profile.name, *transport, inbox, guard);
+  groups.start();
   publish_presence(*transport, profile.name, true);
   if (ctx.global.verbose) ctx.err << "mqchat: listening as '" << profile.name << "'\n";
 
@@ -114,6 +124,7 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
     auto wait = std::min<Millis>(kPollInterval,
                                  std::chrono::duration_cast<Millis>(deadline - now) + Millis(1));
     if (auto msg = transport->next_message(wait)) handle(*msg);
+    groups.poll();
   }
 
   try {
@@ -138,6 +149,8 @@ void add_listen(CLI::App& app, Context& ctx) {
                   "Stop after SEC seconds (exit 5 if --count was not reached)")
       ->type_name("SEC");
   sub->add_option("--from", opts->from, "Show only messages from USER")->type_name("USER");
+  sub->add_option("--group", opts->group, "Show only messages and notices of GROUP")
+      ->type_name("GROUP");
   sub->footer(
       "Messages that arrived while no listen ran are printed first. Messages hidden by a\n"
       "filter are still kept in 'mqchat history'.\n\n"

@@ -20,6 +20,14 @@ nlohmann::json user_json(const UserListing& l) {
   return j;
 }
 
+nlohmann::json member_json(const MemberListing& m) {
+  UserListing as_user{m.user.value_or(UserRecord{m.name, {}, {}}), m.presence};
+  auto j = user_json(as_user);
+  if (!m.user) j["registered_at"] = nullptr;
+  j["joined_at"] = m.record.joined_at;
+  return j;
+}
+
 nlohmann::json profile_json(const Profile& p) {
   nlohmann::json j = {{"name", p.name}, {"registered_at", p.registered_at}, {"groups", p.groups}};
   if (!p.phone.empty()) j["phone"] = p.phone;

@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "core/directory.hpp"
+#include "core/groups.hpp"
 #include "core/state_store.hpp"
 
 // Printing helpers shared by commands: one JSON object per line, flushed, for pipes.
@@ -14,6 +15,9 @@ void print_json_line(std::ostream& out, const nlohmann::json& j);
 
 /// The user object of --json output (who, group members).
 nlohmann::json user_json(const UserListing& listing);
+
+/// The user object of a group member (group members), with "joined_at".
+nlohmann::json member_json(const MemberListing& member);
 
 /// The profile object of --json output (whoami, register, login).
 nlohmann::json profile_json(const Profile& profile);

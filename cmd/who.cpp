@@ -31,12 +31,7 @@ std::string last_seen_text(const UserListing& l, bool relative) {
 }
 
 void run_who(const WhoOptions& opts, Context& ctx) {
-  std::optional<Profile> profile;
-  try {
-    profile = require_profile(ctx);
-  } catch (const Error&) {
-    // Listing the directory needs no account.
-  }
+  auto profile = optional_profile(ctx);  // listing the directory needs no account
   auto settings = ctx.settings(profile ? &*profile : nullptr);
   std::string owner = profile ? profile->name : "guest";
   auto transport = ctx.make_transport();

@@ -2,6 +2,7 @@
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
+#include "core/groups.hpp"
 #include "core/session.hpp"
 #include "core/topics.hpp"
 
@@ -95,10 +96,14 @@ Enrolment login_user(Transport& session, const Settings& settings, const std::st
   auto client_id = new_session_client_id(name);
   session.connect(session_options(settings, client_id));
   auto record = check_login(reader, name, phone);
-  open_inbox(session, name);
+  // The groups the user joined elsewhere follow them to this machine.
+  auto groups = groups_of(reader, name);
+  std::vector<std::string> filters{topics::inbox_of(name)};
+  for (const auto& g : groups) filters.push_back(group_filter(g));
+  session.subscribe(filters, 1, true);
   session.disconnect();
   drain(session, result.early_messages);
-  result.profile = Profile{record.name, record.phone, record.registered_at, client_id, {}, {}};
+  result.profile = Profile{record.name, record.phone, record.registered_at, client_id, groups, {}};
   return result;
 }
 

@@ -40,7 +40,8 @@ Enrolment register_user(Transport& session, const Settings& settings, const std:
                         const std::string& phone, const WarningSink& warn);
 
 /// Signs NAME in on a state directory that has no profile for it yet: checks the directory
-/// entry and phone, and creates a persistent session of this state directory's own.
+/// entry and phone, and creates a persistent session of this state directory's own, subscribed
+/// to the inbox and to every group the broker lists NAME as a member of.
 Enrolment login_user(Transport& session, const Settings& settings, const std::string& name,
                      const std::optional<std::string>& phone, const WarningSink& warn);
 

@@ -1,12 +1,14 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 
 #include "core/directory.hpp"
 #include "core/envelope.hpp"
 #include "core/history.hpp"
 #include "core/seen_ids.hpp"
+#include "core/topics.hpp"
 #include "core/transport.hpp"
 
 namespace mqchat {
@@ -26,8 +28,19 @@ class Inbox {
   /// Records that ENVELOPE was shown, so a redelivery is not shown again.
   void mark_shown(const Envelope& envelope) { seen_.add(envelope.id); }
 
+  /// The groups whose traffic is accepted; messages of any other group are dropped silently
+  /// (they were in flight when the user left).
+  void set_groups(std::set<std::string> groups) { groups_ = std::move(groups); }
+
  private:
+  std::optional<Envelope> accept_direct(const IncomingMessage& msg,
+                                        const topics::ParsedTopic& topic, const WarningSink& warn);
+  std::optional<Envelope> accept_group(const IncomingMessage& msg, const topics::ParsedTopic& topic,
+                                       const WarningSink& warn);
+  std::optional<Envelope> record_new(Envelope envelope);
+
   std::string me_;
+  std::set<std::string> groups_;
   SeenIds& seen_;
   History& history_;
 };

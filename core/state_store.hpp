@@ -61,6 +61,9 @@ class StateStore {
   /// Names of every local profile, sorted.
   std::vector<std::string> list_profiles() const;
 
+  /// The file of profile NAME (which may not exist).
+  fs::path profile_path(const std::string& name) const { return profile_file(name); }
+
   /// The directory of per-profile state (history, seen ids, locks), created on demand.
   fs::path profile_state_dir(const std::string& name) const;
 

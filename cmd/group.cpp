@@ -1,0 +1,227 @@
+#include <algorithm>
+#include <iomanip>
+#include <memory>
+#include <ostream>
+
+#include "cmd/commands.hpp"
+#include "cmd/group_membership.hpp"
+#include "cmd/message_input.hpp"
+#include "cmd/output.hpp"
+#include "cmd/profile_state.hpp"
+#include "core/error.hpp"
+#include "core/format.hpp"
+#include "core/groups.hpp"
+#include "core/names.hpp"
+#include "core/outbox.hpp"
+#include "core/session.hpp"
+
+namespace mqchat {
+
+namespace {
+
+constexpr std::size_t kWindow = 128;
+
+struct GroupOptions {
+  std::string group;
+  MessageInput input;
+  bool join = false;
+};
+
+bool is_member(const Profile& p, const std::string& group) {
+  return std::find(p.groups.begin(), p.groups.end(), group) != p.groups.end();
+}
+
+// Membership record, then the notice, then any messages; all acknowledged, all in history.
+void announce(Transport& t, const Profile& me, const std::string& group, MessageType notice,
+              const std::vector<Envelope>& messages, History& history, int qos) {
+  if (notice == MessageType::join) {
+    publish_membership(t, group, me.name);
+  } else {
+    clear_membership(t, group, me.name);
+  }
+  std::vector<Envelope> all{make_notice(notice, me.name, group)};
+  all.insert(all.end(), messages.begin(), messages.end());
+  publish_in_order(t, all, qos, kWindow, history);
+}
+
+void print_membership(Context& ctx, const std::string& group, bool member, bool changed) {
+  if (ctx.global.json) {
+    print_json_line(ctx.out, {{"group", group}, {"member", member}, {"changed", changed}});
+  } else if (!ctx.global.quiet) {
+    if (changed) {
+      ctx.out << (member ? "joined " : "left ") << group << "\n";
+    } else {
+      ctx.out << (member ? "already a member of " : "not a member of ") << group << "\n";
+    }
+  }
+}
+
+void run_join(const GroupOptions& opts, Context& ctx) {
+  validate_name(opts.group, "group");
+  auto profile = require_profile(ctx);
+  auto settings = ctx.settings(&profile);
+  bool already = is_member(profile, opts.group);
+  auto history = open_history(ctx, profile);
+  // Joining again re-subscribes (harmless) without a second notice.
+  change_membership(ctx, profile, opts.group, true, [&](Transport& t) {
+    if (already) {
+      publish_membership(t, opts.group, profile.name);
+    } else {
+      announce(t, profile, opts.group, MessageType::join, {}, history, settings.qos);
+    }
+  });
+  print_membership(ctx, opts.group, true, !already);
+}
+
+void run_leave(const GroupOptions& opts, Context& ctx) {
+  validate_name(opts.group, "group");
+  auto profile = require_profile(ctx);
+  auto settings = ctx.settings(&profile);
+  if (!is_member(profile, opts.group)) {
+    throw not_found_error("'" + profile.name + "' is not a member of '" + opts.group +
+                          "' (see 'mqchat group list')");
+  }
+  auto history = open_history(ctx, profile);
+  change_membership(ctx, profile, opts.group, false, [&](Transport& t) {
+    announce(t, profile, opts.group, MessageType::leave, {}, history, settings.qos);
+  });
+  print_membership(ctx, opts.group, false, true);
+}
+
+void run_group_send(const GroupOptions& opts, Context& ctx) {
+  validate_name(opts.group, "group");
+  auto profile = require_profile(ctx);
+  auto settings = ctx.settings(&profile);
+  auto texts = read_message_texts(opts.input, ctx, settings.max_text_bytes);
+  bool member = is_member(profile, opts.group);
+  if (!member && !opts.join) {
+    throw not_found_error("'" + profile.name + "' is not a member of '" + opts.group +
+                          "': join first with 'mqchat group join " + opts.group +
+                          "', or add --join");
+  }
+  std::vector<Envelope> envelopes;
+  for (const auto& t : texts) envelopes.push_back(make_group_message(profile.name, opts.group, t));
+  auto history = open_history(ctx, profile);
+  if (member) {
+    auto transport = ctx.make_transport();
+    transport->connect(oneshot_options(settings, profile.name));
+    publish_in_order(*transport, envelopes, settings.qos, kWindow, history);
+    transport->disconnect();
+  } else {
+    change_membership(ctx, profile, opts.group, true, [&](Transport& t) {
+      announce(t, profile, opts.group, MessageType::join, envelopes, history, settings.qos);
+    });
+  }
+  print_send_results(ctx, envelopes, "group " + opts.group);
+}
+
+DirectoryReader reader_for(Context& ctx, Transport& t, const std::optional<Profile>& profile,
+                           const Settings& settings) {
+  return DirectoryReader{t,
+                         profile ? profile->name : "guest",
+                         settings.connect_timeout,
+                         [&ctx](const std::string& m) { ctx.warn(m); },
+                         {}};
+}
+
+void run_list(Context& ctx) {
+  auto profile = optional_profile(ctx);
+  auto settings = ctx.settings(profile ? &*profile : nullptr);
+  auto transport = ctx.make_transport();
+  transport->connect(oneshot_options(settings, profile ? profile->name : "guest"));
+  auto groups = list_groups(reader_for(ctx, *transport, profile, settings));
+  transport->disconnect();
+  if (ctx.global.json) {
+    for (const auto& g : groups)
+      print_json_line(ctx.out, {{"name", g.name}, {"members", g.members}});
+    return;
+  }
+  std::size_t width = 5;
+  for (const auto& g : groups) width = std::max(width, g.name.size());
+  ctx.out << std::left << std::setw(static_cast<int>(width) + 2) << "GROUP"
+          << "MEMBERS\n";
+  for (const auto& g : groups) {
+    bool mine = profile && is_member(*profile, g.name);
+    ctx.out << std::setw(static_cast<int>(width) + 2) << g.name << g.members
+            << (mine ? "  (joined)" : "") << "\n";
+  }
+  ctx.out << std::flush;
+}
+
+void run_members(const GroupOptions& opts, Context& ctx) {
+  validate_name(opts.group, "group");
+  auto profile = optional_profile(ctx);
+  auto settings = ctx.settings(profile ? &*profile : nullptr);
+  auto transport = ctx.make_transport();
+  transport->connect(oneshot_options(settings, profile ? profile->name : "guest"));
+  auto members = list_members(reader_for(ctx, *transport, profile, settings), opts.group);
+  transport->disconnect();
+  if (members.empty()) {
+    throw not_found_error("no group '" + opts.group +
+                          "': it has no members (see 'mqchat group list')");
+  }
+  if (ctx.global.json) {
+    for (const auto& m : members) print_json_line(ctx.out, member_json(m));
+    return;
+  }
+  std::size_t width = 4;
+  for (const auto& m : members) width = std::max(width, m.name.size());
+  ctx.out << std::left << std::setw(static_cast<int>(width) + 2) << "NAME" << std::setw(9)
+          << "STATUS"
+          << "JOINED\n";
+  for (const auto& m : members) {
+    bool online = m.presence && m.presence->online;
+    ctx.out << std::setw(static_cast<int>(width) + 2) << m.name << std::setw(9)
+            << (online ? "online" : "offline") << local_time_text(m.record.joined_at) << "\n";
+  }
+  ctx.out << std::flush;
+}
+
+}  // namespace
+
+void add_group(CLI::App& app, Context& ctx) {
+  auto* group = app.add_subcommand("group", "Group chat: join, leave, send, list, members");
+  group->require_subcommand(1);
+  group->footer(
+      "Examples:\n"
+      "  mqchat group join Group_1\n"
+      "  mqchat group send Group_1 'hello all'\n"
+      "  mqchat group leave Group_1");
+
+  auto join = std::make_shared<GroupOptions>();
+  auto* j = group->add_subcommand("join", "Join GROUP: receive its messages, announce the join");
+  j->add_option("group", join->group, "Group name")->required();
+  j->footer("Example:\n  mqchat group join Group_1");
+  j->callback([join, &ctx] { run_join(*join, ctx); });
+
+  auto leave = std::make_shared<GroupOptions>();
+  auto* l =
+      group->add_subcommand("leave", "Leave GROUP: announce it, receive nothing more from it");
+  l->add_option("group", leave->group, "Group name")->required();
+  l->footer("Example:\n  mqchat group leave Group_1");
+  l->callback([leave, &ctx] { run_leave(*leave, ctx); });
+
+  auto send = std::make_shared<GroupOptions>();
+  auto* s = group->add_subcommand("send", "Send a message to GROUP");
+  s->add_option("group", send->group, "Group name")->required();
+  add_message_input(*s, send->input);
+  s->add_flag("--join", send->join, "Join the group first when not a member");
+  s->footer(
+      "Examples:\n"
+      "  mqchat group send Group_1 'meeting moved to 3pm'\n"
+      "  mqchat group send --join Group_2 'hi, I am new here'\n"
+      "  git log -3 --oneline | mqchat group send --lines devs");
+  s->callback([send, &ctx] { run_group_send(*send, ctx); });
+
+  auto* list = group->add_subcommand("list", "List groups that have members, with member counts");
+  list->footer("Example:\n  mqchat group list --json | jq -r .name");
+  list->callback([&ctx] { run_list(ctx); });
+
+  auto members = std::make_shared<GroupOptions>();
+  auto* m = group->add_subcommand("members", "List the members of GROUP with online status");
+  m->add_option("group", members->group, "Group name")->required();
+  m->footer("Example:\n  mqchat group members Group_1");
+  m->callback([members, &ctx] { run_members(*members, ctx); });
+}
+
+}  // namespace mqchat

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <filesystem>
+#include <set>
+#include <string>
+
+#include "cmd/context.hpp"
+#include "core/inbox.hpp"
+#include "core/session_guard.hpp"
+#include "core/transport.hpp"
+
+namespace mqchat {
+
+/// Keeps a running listen's session subscribed to exactly the groups in the profile: group
+/// join/leave change the profile file, this notices (a stat per poll), (un)subscribes, tells
+/// the inbox, and confirms in state/NAME/listen_groups so the waiting command can return.
+class GroupWatch {
+ public:
+  GroupWatch(Context& ctx, std::string profile, Transport& transport, Inbox& inbox,
+             const SessionGuard& guard);
+
+  /// Subscribes the profile's groups now (also after an expired session).
+  void start();
+  /// Catches up with the profile if it changed since the last look.
+  void poll();
+
+ private:
+  void apply(const std::set<std::string>& wanted);
+
+  Context& ctx_;
+  std::string profile_;
+  Transport& transport_;
+  Inbox& inbox_;
+  const SessionGuard& guard_;
+  std::filesystem::path file_;
+  std::filesystem::file_time_type seen_time_{};
+  std::set<std::string> subscribed_;
+};
+
+}  // namespace mqchat

@@ -1,0 +1,78 @@
+#include "cmd/message_input.hpp"
+
+#include <istream>
+#include <iterator>
+#include <ostream>
+
+#include "cmd/output.hpp"
+#include "core/error.hpp"
+#include "core/names.hpp"
+
+namespace mqchat {
+
+void add_message_input(CLI::App& sub, MessageInput& input) {
+  sub.add_option("text", input.words, "Message text; from stdin when absent or '-'");
+  sub.add_flag("--lines", input.lines,
+               "Send each non-empty stdin line as its own message, over one connection");
+}
+
+std::vector<std::string> read_message_texts(const MessageInput& input, Context& ctx,
+                                            std::size_t max_bytes) {
+  bool from_stdin = input.words.empty() || (input.words.size() == 1 && input.words[0] == "-");
+  if (input.lines && !from_stdin) throw usage_error("--lines reads stdin: give no TEXT with it");
+  std::vector<std::string> texts;
+  if (!from_stdin) {
+    std::string text;
+    for (const auto& w : input.words) text += (text.empty() ? "" : " ") + w;
+    texts.push_back(text);
+  } else {
+    if (ctx.in_is_terminal) ctx.err << "mqchat: reading the message from stdin; end with Ctrl-D\n";
+    std::string all(std::istreambuf_iterator<char>(ctx.in), std::istreambuf_iterator<char>{});
+    if (!input.lines) {
+      if (!all.empty() && all.back() == '\n') all.pop_back();
+      texts.push_back(all);
+    } else {
+      std::size_t start = 0;
+      while (start < all.size()) {
+        auto end = all.find('\n', start);
+        if (end == std::string::npos) end = all.size();
+        std::string line = all.substr(start, end - start);
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (!line.empty()) texts.push_back(std::move(line));  // blank lines are not messages
+        start = end + 1;
+      }
+      if (texts.empty()) throw usage_error("--lines found no non-empty line on stdin");
+    }
+  }
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    try {
+      validate_text(texts[i], max_bytes);
+    } catch (const Error& e) {
+      if (!input.lines) throw;
+      throw usage_error("line " + std::to_string(i + 1) + ": " + e.what());
+    }
+  }
+  return texts;
+}
+
+void print_send_results(Context& ctx, const std::vector<Envelope>& envelopes,
+                        const std::string& target) {
+  if (ctx.global.json) {
+    for (const auto& e : envelopes) {
+      nlohmann::json j = {{"id", e.id}, {"ok", true}, {"sent_at", e.sent_at}};
+      if (e.type == MessageType::dm) {
+        j["to"] = e.to;
+      } else {
+        j["group"] = e.group;
+      }
+      print_json_line(ctx.out, j);
+    }
+  } else if (ctx.out_is_terminal && !ctx.global.quiet) {
+    ctx.out << "sent "
+            << (envelopes.size() == 1 ? "a message"
+                                      : std::to_string(envelopes.size()) + " messages")
+            << " to " << target << "\n";
+  }
+}
+
+}  // namespace mqchat

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+#include "cmd/context.hpp"
+#include "core/envelope.hpp"
+
+namespace mqchat {
+
+/// Where the text of send and group send comes from: the words, or stdin.
+struct MessageInput {
+  std::vector<std::string> words;
+  bool lines = false;
+};
+
+/// Adds the TEXT... positional and --lines to SUB.
+void add_message_input(CLI::App& sub, MessageInput& input);
+
+/// The texts to send, every one checked (UTF-8, not empty, at most MAX_BYTES) before any
+/// network I/O: the words joined by spaces; else all of stdin less one final newline; with
+/// --lines each non-empty stdin line.
+std::vector<std::string> read_message_texts(const MessageInput& input, Context& ctx,
+                                            std::size_t max_bytes);
+
+/// Reports sent ENVELOPES: a JSON line each with --json, one human line on a terminal.
+void print_send_results(Context& ctx, const std::vector<Envelope>& envelopes,
+                        const std::string& target);
+
+}  // namespace mqchat
