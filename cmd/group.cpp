@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "core/format.hpp"
 #include "core/groups.hpp"
+#include "core/name_cache.hpp"
 #include "core/names.hpp"
 #include "core/outbox.hpp"
 #include "core/session.hpp"
@@ -70,6 +71,7 @@ void run_join(const GroupOptions& opts, Context& ctx) {
       announce(t, profile, opts.group, MessageType::join, {}, history, settings.qos);
     }
   });
+  NameCache(ctx.store().paths().state_dir).remember(NameCache::Kind::groups, {opts.group});
   print_membership(ctx, opts.group, true, !already);
 }
 
@@ -131,6 +133,9 @@ void run_list(Context& ctx) {
   transport->connect(oneshot_options(settings, profile ? profile->name : "guest"));
   auto groups = list_groups(reader_for(ctx, *transport, profile, settings));
   transport->disconnect();
+  std::vector<std::string> names;
+  for (const auto& g : groups) names.push_back(g.name);
+  NameCache(ctx.store().paths().state_dir).remember(NameCache::Kind::groups, names, true);
   if (ctx.global.json) {
     for (const auto& g : groups)
       print_json_line(ctx.out, {{"name", g.name}, {"members", g.members}});
@@ -156,6 +161,9 @@ void run_members(const GroupOptions& opts, Context& ctx) {
   transport->connect(oneshot_options(settings, profile ? profile->name : "guest"));
   auto members = list_members(reader_for(ctx, *transport, profile, settings), opts.group);
   transport->disconnect();
+  std::vector<std::string> names;
+  for (const auto& m : members) names.push_back(m.name);
+  NameCache(ctx.store().paths().state_dir).remember(NameCache::Kind::users, names);
   if (members.empty()) {
     throw not_found_error("no group '" + opts.group +
                           "': it has no members (see 'mqchat group list')");

@@ -7,6 +7,7 @@
 #include "cmd/profile_state.hpp"
 #include "core/directory.hpp"
 #include "core/error.hpp"
+#include "core/name_cache.hpp"
 #include "core/names.hpp"
 #include "core/outbox.hpp"
 #include "core/session.hpp"
@@ -41,6 +42,7 @@ void run_send(const SendOptions& opts, Context& ctx) {
   auto history = open_history(ctx, profile);
   publish_in_order(*transport, envelopes, settings.qos, kWindow, history);
   transport->disconnect();
+  NameCache(ctx.store().paths().state_dir).remember(NameCache::Kind::users, {opts.to});
 
   print_send_results(ctx, envelopes, opts.to);
 }

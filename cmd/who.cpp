@@ -9,6 +9,7 @@
 #include "core/directory.hpp"
 #include "core/error.hpp"
 #include "core/format.hpp"
+#include "core/name_cache.hpp"
 #include "core/session.hpp"
 
 namespace mqchat {
@@ -42,6 +43,9 @@ void run_who(const WhoOptions& opts, Context& ctx) {
                                           [&ctx](const std::string& m) { ctx.warn(m); },
                                           {}});
   transport->disconnect();
+  std::vector<std::string> names;
+  for (const auto& u : users) names.push_back(u.user.name);
+  NameCache(ctx.store().paths().state_dir).remember(NameCache::Kind::users, names, true);
 
   if (ctx.global.json) {
     for (const auto& u : users) {

@@ -1,0 +1,57 @@
+#include "core/name_cache.hpp"
+
+#include <set>
+
+#include "core/error.hpp"
+#include "core/files.hpp"
+#include "core/names.hpp"
+
+namespace mqchat {
+
+namespace {
+
+constexpr std::size_t kMaxNames = 50000;  // keeps a TAB press fast on a huge directory
+
+}  // namespace
+
+std::filesystem::path NameCache::file(Kind kind) const {
+  return dir_ / "cache" / (kind == Kind::users ? "users" : "groups");
+}
+
+std::vector<std::string> NameCache::names(Kind kind) const {
+  std::set<std::string> out;
+  try {
+    auto text = read_file(file(kind)).value_or("");
+    std::size_t start = 0;
+    while (start < text.size() && out.size() < kMaxNames) {
+      auto end = text.find('\n', start);
+      if (end == std::string::npos) end = text.size();
+      auto name = text.substr(start, end - start);
+      if (is_valid_name(name)) out.insert(name);
+      start = end + 1;
+    }
+  } catch (const Error&) {
+    // Unreadable cache: complete nothing rather than fail.
+  }
+  return {out.begin(), out.end()};
+}
+
+void NameCache::remember(Kind kind, const std::vector<std::string>& names, bool replace) const {
+  std::set<std::string> all;
+  if (!replace) {
+    auto old = this->names(kind);
+    all.insert(old.begin(), old.end());
+  }
+  for (const auto& n : names) {
+    if (is_valid_name(n) && all.size() < kMaxNames) all.insert(n);
+  }
+  std::string text;
+  for (const auto& n : all) text += n + "\n";
+  try {
+    write_file_atomic(file(kind), text);
+  } catch (const Error&) {
+    // The cache only serves completion; a read-only home must not fail the command.
+  }
+}
+
+}  // namespace mqchat
