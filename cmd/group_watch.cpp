@@ -33,7 +33,14 @@ void GroupWatch::poll() {
     apply(std::set<std::string>(profile->groups.begin(), profile->groups.end()));
   } catch (const Error& e) {
     ctx_.warn(std::string("could not follow a change of the profile: ") + e.what());
+    seen_time_ = {};  // try again at the next poll
   }
+}
+
+void GroupWatch::resubscribe() {
+  std::vector<std::string> filters;
+  for (const auto& g : subscribed_) filters.push_back(group_filter(g));
+  transport_.subscribe(filters, 1, true);
 }
 
 void GroupWatch::apply(const std::set<std::string>& wanted) {

@@ -23,6 +23,8 @@ class GroupWatch {
   void start();
   /// Catches up with the profile if it changed since the last look.
   void poll();
+  /// Subscribes every followed group again (after a reconnect that lost the session).
+  void resubscribe();
 
  private:
   void apply(const std::set<std::string>& wanted);

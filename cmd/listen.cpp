@@ -1,6 +1,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <ostream>
 
@@ -49,6 +50,42 @@ FileLock lock_session(const SessionGuard& guard, const Profile& profile) {
   return std::move(*lock);
 }
 
+// Says once on stderr that the connection was lost and once that it is back; after a
+// reconnect it restores what a lost session forgot (paho never re-subscribes by itself).
+class LinkWatch {
+ public:
+  LinkWatch(Context& ctx, Transport& transport, std::function<void()> restore)
+      : ctx_(ctx), transport_(transport), restore_(std::move(restore)) {}
+
+  void check() {
+    if (!transport_.is_connected()) {
+      if (!lost_) ctx_.warn("lost the connection to the broker; reconnecting");
+      lost_ = true;
+      return;
+    }
+    // The count reaches 1 with the first connection; more means paho reconnected.
+    auto count = transport_.connection_count();
+    if (count <= handled_ || count < 2) return;
+    handled_ = count;
+    try {
+      restore_();
+      if (lost_) ctx_.warn("reconnected to the broker");
+      lost_ = false;
+    } catch (const Error& e) {
+      ctx_.warn(std::string("reconnected, but could not restore the subscriptions yet: ") +
+                e.what());
+      handled_ = count - 1;  // try again on the next check
+    }
+  }
+
+ private:
+  Context& ctx_;
+  Transport& transport_;
+  std::function<void()> restore_;
+  std::uint64_t handled_ = 1;
+  bool lost_ = false;
+};
+
 bool wanted(const Envelope& e, const ListenOptions& opts) {
   return (!opts.from || e.from == *opts.from) && (!opts.group || e.group == *opts.group);
 }
@@ -88,6 +125,11 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
   transport->subscribe({topics::inbox_of(profile.name)}, 1, true);
   GroupWatch groups(ctx, profile.name, *transport, inbox, guard);
   groups.start();
+  LinkWatch link(ctx, *transport, [&] {
+    transport->subscribe({topics::inbox_of(profile.name)}, 1, true);
+    groups.resubscribe();
+    publish_presence(*transport, profile.name, true);
+  });
   publish_presence(*transport, profile.name, true);
   if (ctx.global.verbose) ctx.err << "mqchat: listening as '" << profile.name << "'\n";
 
@@ -125,6 +167,7 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
                                  std::chrono::duration_cast<Millis>(deadline - now) + Millis(1));
     if (auto msg = transport->next_message(wait)) handle(*msg);
     groups.poll();
+    link.check();
   }
 
   try {

@@ -182,6 +182,8 @@ class PahoTransport final : public Transport {
 
   bool is_connected() const override { return client_ && client_->is_connected(); }
 
+  std::uint64_t connection_count() const override { return connections_->load(); }
+
   void disconnect() override {
     if (!client_ || !client_->is_connected()) return;
     try {
@@ -210,6 +212,7 @@ class PahoTransport final : public Transport {
     // Consume before connecting: queued session messages arrive right after CONNACK and paho
     // acknowledges them whether or not anyone reads them.
     client_->start_consuming();
+    client_->set_connected_handler([counter = connections_](const std::string&) { ++*counter; });
 
     // Built and kept alive here, with properties set on this very object: paho 1.2.0 loses
     // connect properties across copies (see docs/mqtt-notes.md).
@@ -267,6 +270,9 @@ class PahoTransport final : public Transport {
   ConnectOptions options_;
   std::shared_ptr<mqtt::async_client> client_;
   int version_ = MQTTVERSION_5;
+  // Shared with paho's callback thread, which may outlive this object in a parked client.
+  std::shared_ptr<std::atomic<std::uint64_t>> connections_ =
+      std::make_shared<std::atomic<std::uint64_t>>(0);
   std::mutex mutex_;
   std::uint64_t last_ticket_ = 0;
   std::map<std::uint64_t, mqtt::delivery_token_ptr> pending_;

@@ -81,6 +81,10 @@ class Transport {
   /// True while connected (false after a loss, until an automatic reconnect succeeds).
   virtual bool is_connected() const = 0;
 
+  /// How many times a connection was established; grows with each automatic reconnect, after
+  /// which subscriptions of a lost session must be made again.
+  virtual std::uint64_t connection_count() const { return 1; }
+
   /// Sends DISCONNECT (the will is not published) and waits for it to go out.
   virtual void disconnect() = 0;
 };
