@@ -104,7 +104,9 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
   if (opts.from) validate_name(*opts.from, "user");
   if (opts.group) validate_name(*opts.group, "group");
   if (opts.count && *opts.count < 1) throw usage_error("--count must be at least 1");
-  if (opts.timeout && *opts.timeout <= 0) throw usage_error("--timeout must be positive seconds");
+  if (opts.timeout && !(*opts.timeout > 0 && *opts.timeout <= 366 * 86400.0)) {
+    throw usage_error("--timeout must be positive seconds, at most a year");
+  }
   auto profile = require_profile(ctx);
   auto settings = ctx.settings(&profile);
   auto state_dir = ctx.store().profile_state_dir(profile.name);

@@ -100,10 +100,19 @@ std::optional<std::string> read_file(const fs::path& path) {
 
 void append_line_locked(const fs::path& path, const std::string& line) {
   ensure_private_dir(path.parent_path());
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (fd < 0) throw file_error("append to", path, errno);
   ::flock(fd, LOCK_EX);
-  bool ok = write_all(fd, line.data(), line.size());
+  // A writer killed mid-line (or a full disk) leaves a torn last line; start on a fresh line
+  // so that only the torn one is lost, not the lines appended after it.
+  bool ok = true;
+  struct stat st {};
+  char last = '\n';
+  if (::fstat(fd, &st) == 0 && st.st_size > 0 && ::pread(fd, &last, 1, st.st_size - 1) == 1 &&
+      last != '\n') {
+    ok = write_all(fd, "\n", 1);
+  }
+  ok = ok && write_all(fd, line.data(), line.size());
   int err = errno;
   ::close(fd);  // also releases the lock
   if (!ok) throw file_error("append to", path, err);

@@ -42,6 +42,8 @@ std::map<std::string, std::string> string_map(const fs::path& path, const YAML::
   if (!v || v.IsNull()) return out;
   if (!v.IsMap()) throw corrupt(path, std::string("'") + key + "' is not a mapping");
   for (const auto& kv : v) {
+    if (!kv.first.IsScalar())
+      throw corrupt(path, std::string("a key in '") + key + "' is not a single value");
     if (!kv.second.IsScalar())
       throw corrupt(path, std::string("a value in '") + key + "' is not a single value");
     out[kv.first.as<std::string>()] = kv.second.as<std::string>();
@@ -78,6 +80,27 @@ std::string render(const Profile& p) {
   return std::string("# mqchat profile\n") + out.c_str() + "\n";
 }
 
+Profile profile_from(const fs::path& path, const YAML::Node& node, const std::string& name) {
+  Profile p;
+  p.name = scalar(path, node, "name");
+  if (p.name != name) throw corrupt(path, "'name' does not match the file name");
+  p.phone = scalar(path, node, "phone");
+  p.registered_at = scalar(path, node, "registered_at");
+  p.client_id = scalar(path, node, "client_id");
+  if (p.client_id.empty()) throw corrupt(path, "'client_id' is missing");
+  if (auto groups = node["groups"]; groups && !groups.IsNull()) {
+    if (!groups.IsSequence()) throw corrupt(path, "'groups' is not a list");
+    for (const auto& g : groups) {
+      if (!g.IsScalar()) throw corrupt(path, "'groups' holds something that is not a name");
+      auto group = g.as<std::string>();
+      if (!is_valid_name(group)) throw corrupt(path, "'groups' holds an invalid name");
+      p.groups.push_back(group);
+    }
+  }
+  p.settings = string_map(path, node, "settings");
+  return p;
+}
+
 }  // namespace
 
 StatePaths resolve_state_paths(
@@ -112,11 +135,15 @@ Config StateStore::load_config() const {
   auto text = read_file(path);
   if (!text) return c;
   auto node = parse_yaml(path, *text);
-  c.current_profile = scalar(path, node, "current_profile");
-  if (!c.current_profile.empty() && !is_valid_name(c.current_profile)) {
-    throw corrupt(path, "'current_profile' is not a valid name");
+  try {
+    c.current_profile = scalar(path, node, "current_profile");
+    if (!c.current_profile.empty() && !is_valid_name(c.current_profile)) {
+      throw corrupt(path, "'current_profile' is not a valid name");
+    }
+    c.settings = string_map(path, node, "settings");
+  } catch (const YAML::Exception& e) {
+    throw corrupt(path, e.msg);
   }
-  c.settings = string_map(path, node, "settings");
   return c;
 }
 
@@ -134,23 +161,11 @@ std::optional<Profile> StateStore::load_profile(const std::string& name) const {
   auto text = read_file(path);
   if (!text) return std::nullopt;
   auto node = parse_yaml(path, *text);
-  Profile p;
-  p.name = scalar(path, node, "name");
-  if (p.name != name) throw corrupt(path, "'name' does not match the file name");
-  p.phone = scalar(path, node, "phone");
-  p.registered_at = scalar(path, node, "registered_at");
-  p.client_id = scalar(path, node, "client_id");
-  if (p.client_id.empty()) throw corrupt(path, "'client_id' is missing");
-  if (auto groups = node["groups"]; groups && !groups.IsNull()) {
-    if (!groups.IsSequence()) throw corrupt(path, "'groups' is not a list");
-    for (const auto& g : groups) {
-      auto group = g.as<std::string>();
-      if (!is_valid_name(group)) throw corrupt(path, "'groups' holds an invalid name");
-      p.groups.push_back(group);
-    }
+  try {
+    return profile_from(path, node, name);
+  } catch (const YAML::Exception& e) {
+    throw corrupt(path, e.msg);
   }
-  p.settings = string_map(path, node, "settings");
-  return p;
 }
 
 void StateStore::save_profile(const Profile& profile) {

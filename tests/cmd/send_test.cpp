@@ -1,0 +1,229 @@
+#include <catch2/catch.hpp>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/envelope.hpp"
+#include "tests/fakes/fake_transport.hpp"
+
+using mqchat::fakes::FakeBroker;
+using mqchat::fakes::Machine;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kBobInbox = "mqchat/v1/inbox/bob/alice";
+
+// alice and bob, each registered on a machine of their own, on one broker.
+struct Fixture {
+  std::shared_ptr<FakeBroker> broker = std::make_shared<FakeBroker>();
+  Machine alice{broker};
+  Machine bob{broker};
+
+  Fixture() {
+    REQUIRE(bob.run({"register", "bob"}).code == 0);
+    REQUIRE(alice.run({"register", "alice"}).code == 0);
+  }
+
+  std::vector<std::string> texts_to_bob() const {
+    std::vector<std::string> out;
+    for (const auto& p : broker->published_to(kBobInbox)) {
+      out.push_back(mqchat::decode_envelope(p.payload).text);
+    }
+    return out;
+  }
+};
+
+std::vector<json> json_lines(const std::string& text) {
+  std::vector<json> out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find('\n', start);
+    out.push_back(json::parse(text.substr(start, end - start)));
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("send publishes one envelope to the recipient's inbox", "[send]") {
+  Fixture f;
+  auto r = f.alice.run({"send", "bob", "lunch", "at", "noon?"});
+  CHECK(r.code == 0);
+  CHECK(r.err.empty());
+  CHECK(r.out.empty());  // not a terminal: nothing to say
+
+  auto pubs = f.broker->published_to("mqchat/v1/inbox/#");
+  REQUIRE(pubs.size() == 1);
+  CHECK(pubs[0].topic == kBobInbox);
+  CHECK(pubs[0].qos == 1);
+  CHECK_FALSE(pubs[0].retain);
+  auto j = json::parse(pubs[0].payload);
+  CHECK(j.at("type") == "dm");
+  CHECK(j.at("from") == "alice");
+  CHECK(j.at("to") == "bob");
+  CHECK(j.at("text") == "lunch at noon?");
+  CHECK(j.at("id").get<std::string>().size() == 32);
+  CHECK(mqchat::parse_rfc3339(j.at("sent_at").get<std::string>()));
+  CHECK(j.at("v") == 1);
+}
+
+TEST_CASE("send uses a one-shot clean connection", "[send]") {
+  Fixture f;
+  auto before = f.broker->connects().size();
+  REQUIRE(f.alice.run({"send", "bob", "hi"}).code == 0);
+  auto connects = f.broker->connects();
+  REQUIRE(connects.size() == before + 1);
+  CHECK(connects.back().clean_start);
+  CHECK(connects.back().client_id.rfind("mqchat-alice-", 0) == 0);
+  CHECK(connects.back().servers == std::vector<std::string>{"mqtt://127.0.0.1:1883"});
+}
+
+TEST_CASE("send --json prints one result line per message", "[send]") {
+  Fixture f;
+  SECTION("--json before the subcommand") {
+    auto r = f.alice.run({"--json", "send", "bob", "hi"});
+    REQUIRE(r.code == 0);
+    auto lines = json_lines(r.out);
+    REQUIRE(lines.size() == 1);
+    CHECK(lines[0].at("ok") == true);
+    CHECK(lines[0].at("to") == "bob");
+    CHECK(lines[0].at("id") == json::parse(f.broker->published_to(kBobInbox).at(0).payload)["id"]);
+  }
+  SECTION("--json after the text") {
+    auto r = f.alice.run({"send", "bob", "hi", "--json"});
+    REQUIRE(r.code == 0);
+    CHECK(f.texts_to_bob() == std::vector<std::string>{"hi"});
+    CHECK(json_lines(r.out).size() == 1);
+  }
+}
+
+TEST_CASE("send takes the text from stdin", "[send]") {
+  Fixture f;
+  SECTION("when no text is given") {
+    REQUIRE(f.alice.run({"send", "bob"}, "from stdin\nsecond line\n").code == 0);
+    CHECK(f.texts_to_bob() == std::vector<std::string>{"from stdin\nsecond line"});
+  }
+  SECTION("when the text is '-'") {
+    REQUIRE(f.alice.run({"send", "bob", "-"}, "dash").code == 0);
+    CHECK(f.texts_to_bob() == std::vector<std::string>{"dash"});
+  }
+}
+
+TEST_CASE("send --lines sends each non-empty line as a message, in order", "[send]") {
+  Fixture f;
+  auto r = f.alice.run({"send", "--lines", "bob"}, "one\n\ntwo\r\nthree");
+  REQUIRE(r.code == 0);
+  CHECK(f.texts_to_bob() == std::vector<std::string>{"one", "two", "three"});
+  SECTION("over one connection") {
+    // register x2 and the send.
+    CHECK(f.broker->connects().size() == 3);
+  }
+  SECTION("recorded in the history in order") {
+    auto h = f.alice.run({"history", "--json"});
+    auto lines = json_lines(h.out);
+    REQUIRE(lines.size() == 3);
+    CHECK(lines[0].at("text") == "one");
+    CHECK(lines[2].at("text") == "three");
+    CHECK(lines[2].at("direction") == "out");
+  }
+}
+
+TEST_CASE("send refuses bad input with exit 2 before any network I/O", "[send]") {
+  Fixture f;
+  auto connects = f.broker->connects().size();
+  std::vector<std::string> args;
+  std::string input;
+  SECTION("a recipient with a slash") { args = {"send", "a/b", "hi"}; }
+  SECTION("a recipient that is a wildcard") { args = {"send", "#", "hi"}; }
+  SECTION("a recipient with a plus") { args = {"send", "+", "hi"}; }
+  SECTION("an empty text") { args = {"send", "bob", ""}; }
+  SECTION("an empty stdin") { args = {"send", "bob"}; }
+  SECTION("a stdin of blank lines with --lines") {
+    args = {"send", "--lines", "bob"};
+    input = "\n\n";
+  }
+  SECTION("--lines with a text") { args = {"send", "--lines", "bob", "hi"}; }
+  SECTION("text that is not UTF-8") {
+    args = {"send", "bob"};
+    input = "\xff\xfe";
+  }
+  SECTION("an over-long line names its number") {
+    args = {"send", "--lines", "bob"};
+    input = "ok\n" + std::string(70000, 'x') + "\n";
+  }
+  auto r = f.alice.run(args, input);
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::StartsWith("mqchat: "));
+  CHECK(f.broker->published_to("mqchat/v1/inbox/#").empty());
+  CHECK(f.broker->connects().size() == connects);
+}
+
+TEST_CASE("a bad recipient is refused even when not signed in", "[send]") {
+  auto broker = std::make_shared<FakeBroker>();
+  Machine m(broker);
+  auto r = m.run({"send", "a/b", "hi"});
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("a/b"));
+  CHECK(broker->connects().empty());
+}
+
+TEST_CASE("send to an unknown user exits 3 and publishes nothing", "[send]") {
+  Fixture f;
+  auto r = f.alice.run({"send", "carol", "hi"});
+  CHECK(r.code == 3);
+  CHECK_THAT(r.err, Catch::Contains("'carol'") && Catch::Contains("mqchat who"));
+  CHECK(f.broker->published_to("mqchat/v1/inbox/#").empty());
+  CHECK(f.alice.run({"history"}).out.empty());
+}
+
+TEST_CASE("send when not signed in exits 3", "[send]") {
+  auto broker = std::make_shared<FakeBroker>();
+  Machine m(broker);
+  auto r = m.run({"send", "bob", "hi"});
+  CHECK(r.code == 3);
+  CHECK_THAT(r.err, Catch::Contains("mqchat register"));
+  CHECK(broker->connects().empty());
+}
+
+TEST_CASE("send reports an unreachable or refusing broker", "[send]") {
+  Fixture f;
+  SECTION("connection refused: 4") {
+    f.broker->refuse_connect = true;
+    CHECK(f.alice.run({"send", "bob", "hi"}).code == 4);
+  }
+  SECTION("publish refused: 4") {
+    f.broker->refused_topics = {kBobInbox};
+    auto r = f.alice.run({"send", "bob", "hi"});
+    CHECK(r.code == 4);
+    CHECK(f.alice.run({"history"}).out.empty());
+  }
+  SECTION("refused in the middle of --lines: 4, saying how many were sent") {
+    f.broker->refused_topics = {kBobInbox};
+    auto r = f.alice.run({"send", "--lines", "bob"}, "a\nb\n");
+    CHECK(r.code == 4);
+    CHECK_THAT(r.err, Catch::Contains("0 of 2"));
+  }
+  SECTION("no acknowledgement: 5") {
+    f.broker->never_acknowledge = true;
+    CHECK(f.alice.run({"send", "bob", "hi"}).code == 5);
+  }
+}
+
+TEST_CASE("send --qos sets the QoS of the message", "[send]") {
+  Fixture f;
+  REQUIRE(f.alice.run({"send", "bob", "hi", "--qos", "2"}).code == 0);
+  CHECK(f.broker->published_to(kBobInbox).at(0).qos == 2);
+}
+
+TEST_CASE("send as another local profile with --profile", "[send]") {
+  Fixture f;
+  REQUIRE(f.alice.run({"register", "alice2"}).code == 0);
+  REQUIRE(f.alice.run({"send", "bob", "hi", "--profile", "alice"}).code == 0);
+  REQUIRE(f.alice.run({"send", "bob", "hi"}).code == 0);
+  CHECK(f.broker->published_to("mqchat/v1/inbox/bob/alice").size() == 1);
+  CHECK(f.broker->published_to("mqchat/v1/inbox/bob/alice2").size() == 1);
+}
