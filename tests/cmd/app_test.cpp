@@ -20,7 +20,7 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("--help prints the command table and exits 0", "[app]") {
+TEST_CASE("the --help option prints the command table and exits 0", "[app]") {
   Fixture f;
   auto r = f.m.run({"--help"});
   CHECK(r.code == 0);
@@ -49,7 +49,7 @@ TEST_CASE("a subcommand's --help exits 0 without doing anything", "[app]") {
   CHECK(f.broker->publishes().empty());
 }
 
-TEST_CASE("--version prints the version and the wire format", "[app]") {
+TEST_CASE("the --version option prints the version and the wire format", "[app]") {
   Fixture f;
   auto r = f.m.run({"--version"});
   CHECK(r.code == 0);
