@@ -64,4 +64,46 @@ std::vector<std::string> texts_of(const std::vector<nlohmann::json>& messages) {
   return texts;
 }
 
+std::vector<std::string> retained_lines(int broker_port, const std::string& filter,
+                                        const std::string& marker_topic) {
+  auto watch = mosquitto_sub(broker_port, {"-v", "-q", "1", "-t", filter});
+  const std::string marker = marker_topic + " retained-lines-marker";
+  std::vector<std::string> lines;
+  bool done = wait_until(
+      [&] {
+        mosquitto_pub(broker_port, {"-q", "1", "-t", marker_topic, "-m", "retained-lines-marker"});
+        while (auto line = watch->read_line(300ms)) {
+          if (*line == marker) return true;
+          lines.push_back(*line);
+        }
+        return false;
+      },
+      10s, 0ms);
+  INFO(watch->describe());
+  REQUIRE(done);
+  return lines;
+}
+
+std::vector<nlohmann::json> read_json_until(Process& listen,
+                                            const std::function<bool(const nlohmann::json&)>& last,
+                                            Millis timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::vector<nlohmann::json> messages;
+  for (;;) {
+    auto left = std::chrono::duration_cast<Millis>(deadline - std::chrono::steady_clock::now());
+    auto line = left.count() > 0 ? listen.read_line(left) : std::nullopt;
+    if (!line) {
+      listen.drain();
+      FAIL("the awaited message did not come within " << timeout.count() << " ms\n"
+                                                       << listen.describe());
+    }
+    auto m = nlohmann::json::parse(*line, nullptr, false);
+    if (m.is_discarded() || !m.is_object()) {
+      FAIL("not a JSON object line: " << *line << "\n" << listen.describe());
+    }
+    messages.push_back(m);
+    if (last(m)) return messages;
+  }
+}
+
 }  // namespace itest

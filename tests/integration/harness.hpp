@@ -56,4 +56,16 @@ bool contains(const std::vector<std::string>& names, const std::string& name);
 /// The texts of MESSAGES, in order.
 std::vector<std::string> texts_of(const std::vector<nlohmann::json>& messages);
 
+/// The retained messages on FILTER (a filter under mqchat/v1/...), as "TOPIC PAYLOAD" lines
+/// from `mosquitto_sub -v`. No fixed quiet period: a marker published (not retained) to
+/// MARKER_TOPIC, which FILTER must match, ends the replay once it comes back.
+std::vector<std::string> retained_lines(int broker_port, const std::string& filter,
+                                        const std::string& marker_topic);
+
+/// Reads JSON lines from the running LISTEN until one satisfies LAST (that one included) and
+/// returns them all; the test fails when TIMEOUT passes first or a line is not a JSON object.
+std::vector<nlohmann::json> read_json_until(Process& listen,
+                                            const std::function<bool(const nlohmann::json&)>& last,
+                                            Millis timeout = Millis(15000));
+
 }  // namespace itest
