@@ -1,9 +1,11 @@
 # bash completion for mqchat                                   -*- shell-script -*-
 #
 # Completes commands, their options and the global options (which may come before or after the
-# command), and user names for `send USER`, `listen --from` and `history --with`. User names come
-# from `mqchat __complete users`, which reads a local cache only; when that command is missing or
-# fails, nothing is offered. Completion never touches the network and never prints errors.
+# command), user names for `send USER`, `listen --from` and `history --with`, and group names for
+# `group join|leave|send|members GROUP`, `listen --group` and `history --group`. The names come
+# from `mqchat __complete users` and `mqchat __complete groups`, which read a local cache only;
+# when that command is missing or fails, nothing is offered. Completion never touches the
+# network and never prints errors.
 #
 # tests/docs/check_docs.sh checks that every option in `mqchat CMD --help` is listed here.
 
@@ -16,28 +18,32 @@ _mqchat_cmd_opts() {
     register | login) echo '--phone' ;;
     send) echo '--lines' ;;
     who) echo '--online' ;;
-    listen) echo '--count --timeout --from' ;;
-    history) echo '--with -n' ;;
+    listen) echo '--count --timeout --from --group' ;;
+    history) echo '--with --group -n' ;;
+    'group send') echo '--lines --join' ;;
     'broker start' | 'broker config') echo '--port --bind --data-dir' ;;
   esac
 }
 
-# Prints the cached user names, one per line; prints nothing on any failure. $1 is the mqchat
-# being completed; the remaining arguments are the --home/--profile options of the command line,
-# so the cache of the right state directory is read.
-_mqchat_users() {
-  local prog=$1
-  shift
+# Prints the cached names of KIND (users or groups), one per line; prints nothing on any failure.
+# $1 is KIND, $2 the mqchat being completed; the remaining arguments are the --home/--profile
+# options of the command line, so the cache of the right state directory is read.
+_mqchat_names() {
+  local kind=$1 prog=$2
+  shift 2
   [[ $prog == */* && -x $prog ]] || prog=mqchat
   type -P -- "$prog" >/dev/null 2>&1 || return 0
   local out
   if type -P timeout >/dev/null 2>&1; then
-    out=$(timeout 3 "$prog" "$@" __complete users 2>/dev/null </dev/null) || return 0
+    out=$(timeout 3 "$prog" "$@" __complete "$kind" 2>/dev/null </dev/null) || return 0
   else
-    out=$("$prog" "$@" __complete users 2>/dev/null </dev/null) || return 0
+    out=$("$prog" "$@" __complete "$kind" 2>/dev/null </dev/null) || return 0
   fi
   printf '%s\n' "$out"
 }
+
+_mqchat_users() { _mqchat_names users "$@"; }
+_mqchat_groups() { _mqchat_names groups "$@"; }
 
 _mqchat() {
   local cur=${COMP_WORDS[COMP_CWORD]}
@@ -51,8 +57,9 @@ _mqchat() {
     prev=${COMP_WORDS[COMP_CWORD - 2]}
   fi
 
-  # Find the command (and the broker subcommand) and the options that choose the state dir.
-  local cmd= sub= i word
+  # Find the command (and the broker or group subcommand, and the group name after it) and the
+  # options that choose the state dir.
+  local cmd= sub= arg= i word
   local -a state_opts=()
   for ((i = 1; i < COMP_CWORD; i++)); do
     word=${COMP_WORDS[i]}
@@ -73,7 +80,7 @@ _mqchat() {
         state_opts+=("$word")
         ;;
       --broker | --qos | --connect-timeout | --phone | -n | --count | -t | --timeout | --from | \
-        --with | --port | --bind | --data-dir)
+        --with | --group | --port | --bind | --data-dir)
         ((i++))
         [[ ${COMP_WORDS[i]} == '=' ]] && ((i++))
         ;;
@@ -81,10 +88,12 @@ _mqchat() {
       *)
         if [[ -z $cmd ]]; then
           cmd=$word
-        elif [[ $cmd == broker && -z $sub ]]; then
+        elif [[ ($cmd == broker || $cmd == group) && -z $sub ]]; then
           sub=$word
         elif [[ $cmd == send && -z $sub ]]; then
           sub=$word # the recipient: what follows is text
+        elif [[ $cmd == group && -z $arg ]]; then
+          arg=$word # the group: what follows is text (send) or nothing
         fi
         ;;
     esac
@@ -108,6 +117,13 @@ _mqchat() {
       fi
       return 0
       ;;
+    --group)
+      if [[ $cmd == listen || $cmd == history ]]; then
+        COMPREPLY=($(compgen -W "$(_mqchat_groups "${COMP_WORDS[0]}" "${state_opts[@]}")" \
+          -- "$cur"))
+      fi
+      return 0
+      ;;
     --broker | --profile | --connect-timeout | --phone | -n | --count | -t | --timeout | \
       --port | --bind)
       return 0
@@ -116,8 +132,8 @@ _mqchat() {
 
   if [[ $cur == -* ]]; then
     local opts=$_mqchat_global_opts
-    if [[ $cmd == broker ]]; then
-      [[ -n $sub ]] && opts+=" $(_mqchat_cmd_opts "broker $sub")"
+    if [[ $cmd == broker || $cmd == group ]]; then
+      [[ -n $sub ]] && opts+=" $(_mqchat_cmd_opts "$cmd $sub")"
     elif [[ -n $cmd ]]; then
       opts+=" $(_mqchat_cmd_opts "$cmd")"
     fi
@@ -126,10 +142,15 @@ _mqchat() {
   fi
 
   if [[ -z $cmd ]]; then
-    COMPREPLY=($(compgen -W 'register login logout whoami send who listen history broker' \
+    COMPREPLY=($(compgen -W 'register login logout whoami send group who listen history broker' \
       -- "$cur"))
   elif [[ $cmd == broker && -z $sub ]]; then
     COMPREPLY=($(compgen -W 'start config' -- "$cur"))
+  elif [[ $cmd == group && -z $sub ]]; then
+    COMPREPLY=($(compgen -W 'join leave send list members' -- "$cur"))
+  elif [[ $cmd == group && -z $arg && $sub =~ ^(join|leave|send|members)$ ]]; then
+    COMPREPLY=($(compgen -W "$(_mqchat_groups "${COMP_WORDS[0]}" "${state_opts[@]}")" \
+      -- "$cur"))
   elif [[ $cmd == send && -z $sub ]]; then
     COMPREPLY=($(compgen -W "$(_mqchat_users "${COMP_WORDS[0]}" "${state_opts[@]}")" \
       -- "$cur"))

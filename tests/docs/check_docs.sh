@@ -5,7 +5,9 @@
 #
 # CHECK is one of help, groff, bash, zsh (default: all of them):
 #   help   every command and every option in `mqchat [CMD] --help` appears in the command's man
-#          page and in both completion scripts, so the docs cannot drift from the parser
+#          page and in both completion scripts, so the docs cannot drift from the parser; nested
+#          commands (`broker start`, `group send`, ...) are named in full in their parent's page,
+#          and the bash completion offers them and their options
 #   groff  `groff -man -ww -z` renders every man page without a warning
 #   bash   the bash completion function offers the expected words
 #   zsh    `zsh -n` accepts the zsh completion script
@@ -72,12 +74,14 @@ has_word() {
   grep -Eq -- "(^|[^-[:alnum:]_])${re}([^-[:alnum:]_]|$)"
 }
 
+# The man page of CMD; a nested command ("broker start", "group send") is documented on the
+# page of its parent.
 man_page_of() {
-  case $1 in
+  local top=${1%% *}
+  case $top in
     register | login | logout | whoami) echo "$MAN/mqchat-register.1" ;;
-    broker*) echo "$MAN/mqchat-broker.1" ;;
     '') echo "$MAN/mqchat.1" ;;
-    *) echo "$MAN/mqchat-$1.1" ;;
+    *) echo "$MAN/mqchat-$top.1" ;;
   esac
 }
 
@@ -112,6 +116,47 @@ check_options_of() {
   done
 }
 
+# The words the bash completion offers for the command line WORDS... (the last one is being
+# completed), one per line, in a clean environment; used for subcommands and options only.
+bash_offers() {
+  # shellcheck disable=SC2016  # the script is expanded by the inner bash
+  env -i PATH=/usr/bin:/bin bash --norc --noprofile -c '
+    source "$1" >/dev/null 2>&1 || exit 1
+    shift
+    COMP_WORDS=("$@")
+    COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+    COMP_LINE="$*"
+    COMP_POINT=${#COMP_LINE}
+    COMPREPLY=()
+    _mqchat mqchat "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}" 2>/dev/null
+    printf "%s\n" ${COMPREPLY[@]+"${COMPREPLY[@]}"}
+  ' bash_offers "$BASH_COMP" "$@"
+}
+
+# Checks a nested command such as "group send": its man page names it in full ("group send"),
+# the bash completion offers it after its parent and offers each of its options, and the zsh
+# completion names it and its options.
+check_nested() {
+  local sub=$1 bsub=$2 page help opt
+  page=$(man_page_of "$sub $bsub")
+  if [[ -f $page ]]; then
+    man_text "$page" | grep -Eq -- "(^|[^-[:alnum:]_])$sub $bsub([^-[:alnum:]_]|\$)" ||
+      fail "command '$sub $bsub' is missing from ${page#"$SRC"/}"
+  fi
+  bash_offers mqchat "$sub" '' | grep -qx -- "$bsub" ||
+    fail "completions/mqchat.bash does not offer '$bsub' after 'mqchat $sub'"
+  has_word "$bsub" <"$ZSH_COMP" ||
+    fail "command '$sub $bsub' is missing from completions/_mqchat"
+  help=$("$MQCHAT" "$sub" "$bsub" --help 2>/dev/null) || return 0  # check_options_of says it
+  local offered
+  offered=$(bash_offers mqchat "$sub" "$bsub" -)
+  while IFS= read -r opt; do
+    [[ -n $opt ]] || continue
+    grep -qx -- "$opt" <<<"$offered" ||
+      fail "completions/mqchat.bash does not offer $opt after 'mqchat $sub $bsub'"
+  done < <(options_of_help <<<"$help")
+}
+
 check_help() {
   local help sub bsub
   if [[ ! -x $MQCHAT ]]; then
@@ -131,14 +176,7 @@ check_help() {
     local -a nested=()
     mapfile -t nested < <("$MQCHAT" "$sub" --help 2>/dev/null | subcommands_of_help)
     for bsub in "${nested[@]}"; do
-      local page
-      page=$(man_page_of "$sub")
-      [[ -f $page ]] && { man_text "$page" | has_word "$bsub" ||
-        fail "command '$sub $bsub' is missing from ${page#"$SRC"/}"; }
-      has_word "$bsub" <"$BASH_COMP" ||
-        fail "command '$sub $bsub' is missing from completions/mqchat.bash"
-      has_word "$bsub" <"$ZSH_COMP" ||
-        fail "command '$sub $bsub' is missing from completions/_mqchat"
+      check_nested "$sub" "$bsub"
       check_options_of "$sub $bsub"
     done
   done
@@ -173,13 +211,15 @@ check_bash() {
     fail "mktemp failed"
     return
   }
-  # A stand-in mqchat whose hidden `__complete users` lists cached names and logs its arguments.
+  # A stand-in mqchat whose hidden `__complete users|groups` lists cached names and logs its
+  # arguments.
   mkdir "$tmp/bin"
   cat >"$tmp/bin/mqchat" <<EOF
 #!/bin/sh
 printf '%s\n' "\$*" >>"$tmp/args"
 case "\$*" in
   *"__complete users") printf 'alice\nbob\nbobby\n' ;;
+  *"__complete groups") printf 'Group_1\nGroup_2\ndevs\n' ;;
   *) echo "mqchat: unknown command" >&2; exit 2 ;;
 esac
 EOF
@@ -231,7 +271,7 @@ EOF
   cat >>"$driver" <<EOF
 PATH="$tmp/bin:\$PATH"
 expect "=send" mqchat se
-expect "+register login logout whoami send who listen history broker" mqchat ''
+expect "+register login logout whoami send group who listen history broker" mqchat ''
 expect "+--lines --json --home --profile --broker" mqchat send --
 expect "=--from" mqchat listen --f
 expect "+--count --timeout --from" mqchat listen -
@@ -251,15 +291,40 @@ expect "=alice bob bobby" mqchat listen --from ''
 expect "=bob bobby" mqchat history --with b
 expect "=bob bobby" mqchat history --with = b
 expect "=" mqchat listen --count ''
+expect "=send" mqchat group s
+expect "=join leave send list members" mqchat group ''
+expect "+--join --lines --json --home" mqchat group send --
+expect "=--join" mqchat group send --jo
+expect "=--json" mqchat group join --j
+expect "=--json" mqchat group list --j
+expect "=Group_1 Group_2" mqchat group send G
+expect "=Group_1 Group_2 devs" mqchat group leave ''
+expect "=devs" mqchat group members d
+expect "=Group_1 Group_2 devs" mqchat group send --join ''
+expect "=" mqchat group send Group_1 ''
+expect "=" mqchat group list ''
+expect "=Group_1 Group_2 devs" mqchat listen --group ''
+expect "=devs" mqchat history --group d
+expect "=Group_1 Group_2" mqchat history --group = G
+expect "+--with --group -n" mqchat history -
+expect "=--group" mqchat listen --g
+: >"$tmp/args"
+expect "=devs" mqchat --home /srv/chat group send d
+grep -qx -- '--home /srv/chat __complete groups' "$tmp/args" ||
+  { echo "the group cache was not read with the --home of the command line:" \
+      "\$(cat "$tmp/args")"; status=1; }
 : >"$tmp/args"
 expect "=alice" mqchat --home /srv/chat --profile al send al
 grep -qx -- '--home /srv/chat --profile al __complete users' "$tmp/args" ||
   { echo "the user cache was not read with the --home and --profile of the command line:" \
       "\$(cat "$tmp/args")"; status=1; }
-# A failing or missing '__complete users' offers nothing and prints nothing.
+# A failing or missing '__complete users|groups' offers nothing and prints nothing.
 PATH="$tmp/broken:\$PATH"
 expect "=" mqchat send ''
 expect "=" mqchat listen --from ''
+expect "=" mqchat group send ''
+expect "=" mqchat listen --group ''
+expect "=" "$tmp/none/mqchat" history --group ''
 expect "=" "$MQCHAT" send ''
 expect "=" "$tmp/none/mqchat" history --with ''
 exit \$status
@@ -299,7 +364,7 @@ check_zsh_completion() {
   local tmp out
   tmp=$(mktemp -d) || return
   mkdir "$tmp/bin"
-  printf '#!/bin/sh\ncase "$*" in *"__complete users") printf "alice\\nbob\\n" ;; *) exit 2 ;; esac\n' \
+  printf '#!/bin/sh\ncase "$*" in *"__complete users") printf "alice\\nbob\\n" ;; *"__complete groups") printf "Group_1\\ndevs\\n" ;; *) exit 2 ;; esac\n' \
     >"$tmp/bin/mqchat"
   chmod +x "$tmp/bin/mqchat"
   cat >"$tmp/run.zsh" <<'EOF2'
@@ -328,6 +393,15 @@ expect 'mqchat listen --f' --from
 expect 'mqchat send al' alice
 expect 'mqchat history --with b' bob
 expect 'mqchat broker start --d' --data-dir
+expect 'mqchat gr' group
+expect 'mqchat group s' send
+expect 'mqchat group m' members
+expect 'mqchat group l' leave
+expect 'mqchat group send --j' --join
+expect 'mqchat group send --l' --lines
+expect 'mqchat group leave G' Group_1
+expect 'mqchat listen --group=d' devs
+expect 'mqchat history --gr' --group
 zpty -d z
 exit $status_
 EOF2
