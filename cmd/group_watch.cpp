@@ -1,7 +1,10 @@
 #include "cmd/group_watch.hpp"
 
+#include <algorithm>
+
 #include "core/error.hpp"
 #include "core/groups.hpp"
+#include "core/topics.hpp"
 
 namespace mqchat {
 
@@ -15,6 +18,8 @@ GroupWatch::GroupWatch(Context& ctx, std::string profile, Transport& transport, 
       file_(ctx.store().profile_path(profile_)) {}
 
 void GroupWatch::start() {
+  // The user's own membership records, so joins and leaves on other machines reach us.
+  transport_.subscribe({topics::group_member("+", profile_)}, 1, true);
   std::error_code ec;
   seen_time_ = std::filesystem::last_write_time(file_, ec);
   auto profile = ctx_.store().load_profile(profile_);
@@ -37,7 +42,34 @@ void GroupWatch::poll() {
   }
 }
 
+bool GroupWatch::follow(const IncomingMessage& msg) {
+  auto topic = topics::parse(msg.topic);
+  if (topic.kind != topics::ParsedTopic::Kind::group_member || topic.from != profile_) {
+    return false;
+  }
+  bool member = !msg.payload.empty();
+  try {
+    auto profile = ctx_.store().load_profile(profile_);
+    if (!profile) return true;
+    bool listed = std::find(profile->groups.begin(), profile->groups.end(), topic.name) !=
+                  profile->groups.end();
+    if (member == listed) return true;
+    ctx_.store().update_profile(profile_, [&](Profile& p) {
+      auto it = std::find(p.groups.begin(), p.groups.end(), topic.name);
+      if (member && it == p.groups.end()) p.groups.push_back(topic.name);
+      if (!member && it != p.groups.end()) p.groups.erase(it);
+      std::sort(p.groups.begin(), p.groups.end());
+    });
+    poll();  // before the next message, which may already be from the group
+  } catch (const Error& e) {
+    ctx_.warn(std::string("could not follow a membership change of '") + topic.name +
+              "': " + e.what());
+  }
+  return true;
+}
+
 void GroupWatch::resubscribe() {
+  transport_.subscribe({topics::group_member("+", profile_)}, 1, true);
   std::vector<std::string> filters;
   for (const auto& g : subscribed_) filters.push_back(group_filter(g));
   transport_.subscribe(filters, 1, true);

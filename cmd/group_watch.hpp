@@ -25,6 +25,10 @@ class GroupWatch {
   void poll();
   /// Subscribes every followed group again (after a reconnect that lost the session).
   void resubscribe();
+  /// Follows a join or leave of this user done on another machine: MSG is one of the user's
+  /// retained membership records (mqchat/v1/groups/G/members/ME), which the profile and the
+  /// subscriptions are brought in line with. False when MSG is something else.
+  bool follow(const IncomingMessage& msg);
 
  private:
   void apply(const std::set<std::string>& wanted);

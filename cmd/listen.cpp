@@ -144,6 +144,7 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
     return stop_requested() || !output_open || (opts.count && shown >= *opts.count);
   };
   auto handle = [&](const IncomingMessage& msg) {
+    if (groups.follow(msg)) return;
     auto envelope = inbox.accept(msg, warn);
     if (!envelope) return;
     if (wanted(*envelope, opts)) {
