@@ -136,9 +136,8 @@ TEST_CASE("a join is announced to the group and a running member's listen shows 
   auto listen = start_listen(alice, bob);
   join(bob, "Group_1");
 
-  auto seen = read_json_until(*listen, [](const nlohmann::json& m) {
-    return str(m, "type") == "join";
-  });
+  auto seen =
+      read_json_until(*listen, [](const nlohmann::json& m) { return str(m, "type") == "join"; });
   INFO(listen->describe());
   REQUIRE(seen.size() == 1);
   const auto& notice = seen[0];
@@ -283,11 +282,12 @@ TEST_CASE("after group leave returned, the next listen gets nothing more from th
   // The retained member topic is gone, for foreign clients too.
   auto retained = retained_lines(broker.port(), "mqchat/v1/groups/Group_1/members/+",
                                  "mqchat/v1/groups/Group_1/members/zz-marker");
-  INFO("retained member records:\n" << [&] {
-    std::string s;
-    for (const auto& l : retained) s += l + "\n";
-    return s;
-  }());
+  INFO("retained member records:\n"
+       << [&] {
+            std::string s;
+            for (const auto& l : retained) s += l + "\n";
+            return s;
+          }());
   REQUIRE(retained.size() == 1);
   CHECK(retained[0].rfind("mqchat/v1/groups/Group_1/members/alice ", 0) == 0);
 }
@@ -328,9 +328,8 @@ TEST_CASE("the leave notice names the user and the group and other members see i
   auto listen = start_listen(alice, bob);
   leave(bob, "Group_1");
 
-  auto seen = read_json_until(*listen, [](const nlohmann::json& m) {
-    return str(m, "type") == "leave";
-  });
+  auto seen =
+      read_json_until(*listen, [](const nlohmann::json& m) { return str(m, "type") == "leave"; });
   const auto& notice = seen.back();
   CHECK(str(notice, "from") == "bob");
   CHECK(str(notice, "group") == "Group_1");
@@ -354,7 +353,8 @@ TEST_CASE("the leave notice names the user and the group and other members see i
   CHECK(lines_of(again.err).size() == 1);
 }
 
-TEST_CASE("group send by a non-member exits 3 with a hint, and with --join joins first", "[group]") {
+TEST_CASE("group send by a non-member exits 3 with a hint, and with --join joins first",
+          "[group]") {
   Broker broker;
   User alice("alice", broker);
   User dave("dave", broker);
@@ -407,8 +407,8 @@ TEST_CASE("login on a new machine restores the groups", "[group][login]") {
 
   // Sent after the login returned: the laptop's first listen shows it...
   group_send(bob, "Group_1", "to the laptop");
-  auto first = laptop.run({"listen", "--json", "--group", "Group_1", "--count", "1", "--timeout",
-                           "15"});
+  auto first =
+      laptop.run({"listen", "--json", "--group", "Group_1", "--count", "1", "--timeout", "15"});
   REQUIRE_EXIT(first, 0);
   CHECK(texts_of(parse_json_lines(first.out)) == std::vector<std::string>{"to the laptop"});
 
@@ -520,4 +520,34 @@ TEST_CASE("a running listen still receives group messages after the broker resta
   CHECK(group_texts(seen, "Group_1") == std::vector<std::string>{"after the restart"});
   CHECK(listen->running());
   stop(*listen);
+}
+
+TEST_CASE("a leave or join on one machine is followed by the same user's listen on another",
+          "[group][listen]") {
+  Broker broker;
+  User alice("alice", broker);
+  User bob("bob", broker);
+  alice.register_user();
+  bob.register_user();
+  join(alice, "Group_1");
+  join(bob, "Group_1");
+  User laptop("bob", broker);  // bob's second machine
+  REQUIRE_EXIT(laptop.run({"login", "bob"}), 0);
+  REQUIRE(profile_groups(laptop) == std::vector<std::string>{"Group_1"});
+
+  auto listen = start_listen(laptop, alice);
+  leave(bob, "Group_1");  // on the first machine
+  group_send(alice, "Group_1", "after bob left elsewhere");
+  join(bob, "Group_2");
+  join(alice, "Group_2");
+  group_send(alice, "Group_2", "in the group bob joined elsewhere");
+  // The sentinel comes last: everything before it has been handled by the laptop's listen.
+  alice.send(bob, "sentinel");
+  auto seen = read_json_until(*listen, text_is("sentinel"));
+  stop(*listen);
+  std::vector<std::string> texts;
+  for (const auto& m : seen) texts.push_back(str(m, "text"));
+  CHECK_FALSE(contains(texts, "after bob left elsewhere"));
+  CHECK(contains(texts, "in the group bob joined elsewhere"));
+  CHECK(profile_groups(laptop) == std::vector<std::string>{"Group_2"});
 }
