@@ -7,41 +7,12 @@
 #include <map>
 #include <set>
 
+#include "tests/integration/group_steps.hpp"
 #include "tests/integration/harness.hpp"
 
 using namespace itest;
 
 namespace {
-
-void join(const User& user, const std::string& group) {
-  auto r = user.run({"group", "join", group});
-  INFO(describe(r));
-  REQUIRE(r.exit_code == 0);
-}
-
-void group_send(const User& user, const std::string& group, const std::string& text) {
-  auto r = user.run({"group", "send", group, text});
-  INFO(describe(r));
-  REQUIRE(r.exit_code == 0);
-}
-
-std::unique_ptr<Process> start_listen(const User& listener, const User& viewer) {
-  auto listen = listener.start({"listen", "--json"});
-  bool online = wait_until([&] { return contains(online_users(viewer), listener.name()); }, 10s);
-  INFO(listen->describe());
-  REQUIRE(online);
-  return listen;
-}
-
-void stop(Process& listen) {
-  listen.signal(SIGINT);
-  INFO(listen.describe());
-  REQUIRE(listen.wait_exit(10s).has_value());
-}
-
-std::function<bool(const nlohmann::json&)> text_is(const std::string& text) {
-  return [text](const nlohmann::json& m) { return str(m, "text") == text; };
-}
 
 std::string numbered(const std::string& prefix, int i) {
   std::string n = std::to_string(i);
@@ -65,19 +36,21 @@ std::map<std::string, std::vector<std::string>> by_sender(const std::vector<nloh
   return out;
 }
 
-std::string group_envelope(const std::string& id, const std::string& type,
-                           const std::string& from, const std::string& group,
-                           const std::string& text) {
-  nlohmann::json j = {{"v", 1},         {"id", id},     {"type", type},
-                      {"from", from},   {"group", group}, {"text", text},
+std::string group_envelope(const std::string& id, const std::string& type, const std::string& from,
+                           const std::string& group, const std::string& text) {
+  nlohmann::json j = {{"v", 1},
+                      {"id", id},
+                      {"type", type},
+                      {"from", from},
+                      {"group", group},
+                      {"text", text},
                       {"sent_at", "2026-11-25T10:00:00.000Z"}};
   return j.dump();
 }
 
 }  // namespace
 
-TEST_CASE("every member sees each group message once, in each sender's order",
-          "[group][listen]") {
+TEST_CASE("every member sees each group message once, in each sender's order", "[group][listen]") {
   Broker broker;
   User alice("alice", broker);
   User bob("bob", broker);
@@ -213,9 +186,9 @@ TEST_CASE("history --group shows the group's messages and notices seen here, in 
   group_send(bob, "Other", "elsewhere");
   bob.send(alice, "a direct message");
   // bob's two join notices, b1, elsewhere and the dm.
-  CHECK(texts_of(alice.receive(5)) ==
-        std::vector<std::string>{"bob has joined Group_1", "bob has joined Other", "b1",
-                                 "elsewhere", "a direct message"});
+  CHECK(texts_of(alice.receive(5)) == std::vector<std::string>{"bob has joined Group_1",
+                                                               "bob has joined Other", "b1",
+                                                               "elsewhere", "a direct message"});
   group_send(alice, "Group_1", "a1");
   group_send(bob, "Group_1", "b2");
   REQUIRE_EXIT(bob.run({"group", "leave", "Group_1"}), 0);

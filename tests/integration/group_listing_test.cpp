@@ -9,17 +9,12 @@
 
 #include <map>
 
+#include "tests/integration/group_steps.hpp"
 #include "tests/integration/harness.hpp"
 
 using namespace itest;
 
 namespace {
-
-void join(const User& user, const std::string& group) {
-  auto r = user.run({"group", "join", group});
-  INFO(describe(r));
-  REQUIRE(r.exit_code == 0);
-}
 
 std::map<std::string, int> group_counts(const User& viewer) {
   auto r = viewer.run({"group", "list", "--json"});
@@ -139,8 +134,7 @@ std::vector<std::string> at(const SilentListener& silent, std::vector<std::strin
 
 }  // namespace
 
-TEST_CASE("group list --json shows every group that has members with member counts",
-          "[group]") {
+TEST_CASE("group list --json shows every group that has members with member counts", "[group]") {
   Broker broker;
   User alice("alice", broker);
   User bob("bob", broker);
@@ -291,11 +285,10 @@ TEST_CASE("invalid group names exit 2 before any network I/O", "[group][validati
     CHECK(silent.take_connections() >= 1);
   }
   SECTION("every group command") {
-    const std::vector<std::string> invalid = {"a/b",   "#",        "+",     std::string(33, 'g'),
-                                              "Group 1", "_group", "g+",    "Group_1/#",
-                                              ""};
+    const std::vector<std::string> invalid = {
+        "a/b", "#", "+", std::string(33, 'g'), "Group 1", "_group", "g+", "Group_1/#", ""};
     const std::vector<std::vector<std::string>> commands = {
-        {"group", "join"},   {"group", "leave"},     {"group", "send"},
+        {"group", "join"},    {"group", "leave"},    {"group", "send"},
         {"group", "members"}, {"listen", "--group"}, {"history", "--group"},
     };
     for (const auto& name : invalid) {

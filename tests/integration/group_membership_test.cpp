@@ -6,52 +6,12 @@
 
 #include <algorithm>
 
+#include "tests/integration/group_steps.hpp"
 #include "tests/integration/harness.hpp"
 
 using namespace itest;
 
 namespace {
-
-void join(const User& user, const std::string& group) {
-  auto r = user.run({"group", "join", group});
-  INFO(describe(r));
-  REQUIRE(r.exit_code == 0);
-}
-
-void leave(const User& user, const std::string& group) {
-  auto r = user.run({"group", "leave", group});
-  INFO(describe(r));
-  REQUIRE(r.exit_code == 0);
-}
-
-void group_send(const User& user, const std::string& group, const std::string& text) {
-  auto r = user.run({"group", "send", group, text});
-  INFO(describe(r));
-  REQUIRE(r.exit_code == 0);
-}
-
-// `listen --json` of LISTENER in the background, once VIEWER sees it online (its session is
-// subscribed by then).
-std::unique_ptr<Process> start_listen(const User& listener, const User& viewer,
-                                      std::vector<std::string> extra = {}) {
-  std::vector<std::string> args{"listen", "--json"};
-  args.insert(args.end(), extra.begin(), extra.end());
-  auto listen = listener.start(args);
-  bool online = wait_until([&] { return contains(online_users(viewer), listener.name()); }, 10s);
-  INFO(listen->describe());
-  REQUIRE(online);
-  return listen;
-}
-
-void stop(Process& listen) {
-  listen.signal(SIGINT);
-  INFO(listen.describe());
-  REQUIRE(listen.wait_exit(10s).has_value());
-}
-
-std::function<bool(const nlohmann::json&)> text_is(const std::string& text) {
-  return [text](const nlohmann::json& m) { return str(m, "text") == text; };
-}
 
 // The names `group members GROUP --json` shows to VIEWER (none when the group is unknown).
 std::vector<std::string> member_names(const User& viewer, const std::string& group) {
