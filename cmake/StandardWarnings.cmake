@@ -12,3 +12,7 @@ if(MQCHAT_SANITIZE)
   target_link_options(mqchat_warnings INTERFACE -fsanitize=address,undefined)
   target_compile_definitions(mqchat_warnings INTERFACE MQCHAT_SANITIZE=1)
 endif()
+if(MQCHAT_FUZZ)
+  # Coverage instrumentation for libFuzzer in everything the fuzz targets link.
+  target_compile_options(mqchat_warnings INTERFACE -fsanitize=fuzzer-no-link)
+endif()
