@@ -10,6 +10,7 @@
 #include "cmd/output.hpp"
 #include "cmd/profile_state.hpp"
 #include "cmd/stop_signal.hpp"
+#include "core/arrival_spool.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
@@ -117,11 +118,18 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
   Inbox inbox(profile.name, seen, history);
   auto warn = [&ctx](const std::string& m) { ctx.warn(m); };
 
+  // What register, login, group join or an earlier listen received but did not show comes
+  // first. Read before connecting: from then on the spool appends to the same file.
+  auto pending = pending_inbox(ctx, profile);
+  const auto stashed = pending.read();
+  auto spool = std::make_shared<ArrivalSpool>(pending.file(), stashed.size());
+
   install_stop_handlers();
   auto transport = ctx.make_transport();
   auto options = session_options(settings, profile.client_id);
   options.will = offline_will(profile.name, now_rfc3339());
   options.auto_reconnect = true;
+  options.on_arrival = [spool](const IncomingMessage& m) { spool->record(m); };
   transport->connect(options);
   // Idempotent: recreates the subscriptions when the session expired meanwhile.
   transport->subscribe({topics::inbox_of(profile.name)}, 1, true);
@@ -143,42 +151,59 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
   auto done = [&] {
     return stop_requested() || !output_open || (opts.count && shown >= *opts.count);
   };
+  // True once MSG is dealt with for good: shown and recorded, filtered out, or dropped.
   auto handle = [&](const IncomingMessage& msg) {
-    if (groups.follow(msg)) return;
+    if (groups.follow(msg)) return true;
     auto envelope = inbox.accept(msg, warn);
-    if (!envelope) return;
+    if (!envelope) return true;
     if (wanted(*envelope, opts)) {
       output_open = print(ctx, *envelope);
-      if (!output_open) return;  // not shown: leave it unmarked
+      if (!output_open) return false;  // not shown: stays pending for the next listen
       ++shown;
     }
-    inbox.mark_shown(*envelope);
+    inbox.record(*envelope);
+    return true;
+  };
+  auto go_offline = [&] {
+    try {
+      publish_presence(*transport, profile.name, false);
+      transport->disconnect();
+    } catch (const Error& e) {
+      ctx.warn(std::string("could not mark '") + profile.name + "' offline: " + e.what());
+    }
+  };
+  bool spool_warned = false;
+  auto release = [&] {
+    spool->handled();
+    if (auto failure = spool->failure(); failure && !spool_warned) {
+      ctx.warn(*failure + "; messages received from now on are lost if listen is killed");
+      spool_warned = true;
+    }
   };
 
-  // What register or login received on the session comes first; the seen ids make a rerun
-  // after a crash here harmless.
-  auto pending = pending_inbox(ctx, profile);
-  auto stashed = pending.read();
-  std::size_t handled = 0;
-  for (; handled < stashed.size() && !done(); ++handled) handle(stashed[handled]);
-  if (handled == stashed.size() && !stashed.empty()) pending.clear();
-
-  while (!done()) {
-    auto now = Clock::now();
-    if (now >= deadline) break;
-    auto wait = std::min<Millis>(kPollInterval,
-                                 std::chrono::duration_cast<Millis>(deadline - now) + Millis(1));
-    if (auto msg = transport->next_message(wait)) handle(*msg);
-    groups.poll();
-    link.check();
-  }
-
   try {
-    publish_presence(*transport, profile.name, false);
-    transport->disconnect();
-  } catch (const Error& e) {
-    ctx.warn(std::string("could not mark '") + profile.name + "' offline: " + e.what());
+    // The seen ids make a replay of what an earlier listen already showed harmless.
+    for (std::size_t i = 0; i < stashed.size() && !done(); ++i) {
+      if (handle(stashed[i])) release();
+    }
+    while (!done()) {
+      auto now = Clock::now();
+      if (now >= deadline) break;
+      auto wait = std::min<Millis>(kPollInterval,
+                                   std::chrono::duration_cast<Millis>(deadline - now) + Millis(1));
+      if (auto msg = transport->next_message(wait)) {
+        if (handle(*msg) && ArrivalSpool::keeps(*msg)) release();
+      }
+      groups.poll();
+      link.check();
+    }
+  } catch (const Error&) {
+    // The state cannot be written (e.g. a full disk): what arrived stays in the pending file
+    // for the next listen; end as a failure without claiming anything was recorded.
+    go_offline();
+    throw;
   }
+  go_offline();
   if (opts.count && shown < *opts.count && !stop_requested() && output_open) {
     throw timeout_error("listen timed out after " + std::to_string(shown) + " of " +
                         std::to_string(*opts.count) + " messages");

@@ -15,8 +15,6 @@ namespace mqchat {
 
 namespace fs = std::filesystem;
 
-namespace {
-
 Error file_error(const std::string& what, const fs::path& path, int err) {
   std::string hint;
   if (err == ENOSPC) hint = ": free some disk space";
@@ -38,6 +36,8 @@ bool write_all(int fd, const char* data, std::size_t size) {
   }
   return true;
 }
+
+namespace {
 
 int open_lock_fd(const fs::path& path) {
   ensure_private_dir(path.parent_path());

@@ -6,6 +6,15 @@
 
 namespace mqchat {
 
+class Error;
+
+/// The error for a failed WHAT ("append to", "write", ...) on PATH with errno ERR: names the
+/// file and says what to do (free disk space, check permissions).
+Error file_error(const std::string& what, const std::filesystem::path& path, int err);
+
+/// Writes all SIZE bytes of DATA to FD, retrying after signals; false (errno set) on failure.
+bool write_all(int fd, const char* data, std::size_t size);
+
 /// Creates DIR and missing parents with mode 0700; throws Error naming DIR on failure.
 void ensure_private_dir(const std::filesystem::path& dir);
 

@@ -47,7 +47,7 @@ std::optional<Envelope> Inbox::accept_direct(const IncomingMessage& msg,
                 "it claims to be from '" + e->from + "' but was sent as '" + topic.from + "'");
   }
   if (e->to != me_) return drop(msg, warn, "it is addressed to '" + e->to + "'");
-  return record_new(std::move(*e));
+  return unless_seen(std::move(*e));
 }
 
 std::optional<Envelope> Inbox::accept_group(const IncomingMessage& msg,
@@ -66,13 +66,17 @@ std::optional<Envelope> Inbox::accept_group(const IncomingMessage& msg,
     return drop(msg, warn,
                 "it names group '" + e->group + "' but was sent to '" + topic.name + "'");
   }
-  return record_new(std::move(*e));
+  return unless_seen(std::move(*e));
 }
 
-std::optional<Envelope> Inbox::record_new(Envelope envelope) {
+std::optional<Envelope> Inbox::unless_seen(Envelope envelope) const {
   if (seen_.contains(envelope.id)) return std::nullopt;
-  history_.append({HistoryEntry{envelope, false}});
   return envelope;
+}
+
+void Inbox::record(const Envelope& envelope) {
+  history_.append({HistoryEntry{envelope, false}});
+  seen_.add(envelope.id);
 }
 
 }  // namespace mqchat

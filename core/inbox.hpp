@@ -14,8 +14,9 @@
 namespace mqchat {
 
 /// Turns what arrives on a user's persistent session into messages to show: checks each
-/// envelope against its topic (the sender is the topic's last level), drops duplicates by id,
-/// and records new messages in the history before they are shown.
+/// envelope against its topic (the sender is the topic's last level) and drops duplicates by
+/// id. A message is recorded (history, then seen ids) only after it was handled, so a crash
+/// or a full disk never leaves a message marked seen that was not shown.
 class Inbox {
  public:
   Inbox(std::string me, SeenIds& seen, History& history)
@@ -25,8 +26,10 @@ class Inbox {
   /// WARN gets one line saying why it was dropped).
   std::optional<Envelope> accept(const IncomingMessage& msg, const WarningSink& warn);
 
-  /// Records that ENVELOPE was shown, so a redelivery is not shown again.
-  void mark_shown(const Envelope& envelope) { seen_.add(envelope.id); }
+  /// Records ENVELOPE once it was shown (or deliberately not shown, by a filter): appends it
+  /// to the history, then marks its id seen, so a redelivery is not shown again. Throws Error
+  /// (naming the file) when either cannot be written.
+  void record(const Envelope& envelope);
 
   /// The groups whose traffic is accepted; messages of any other group are dropped silently
   /// (they were in flight when the user left).
@@ -37,7 +40,7 @@ class Inbox {
                                         const topics::ParsedTopic& topic, const WarningSink& warn);
   std::optional<Envelope> accept_group(const IncomingMessage& msg, const topics::ParsedTopic& topic,
                                        const WarningSink& warn);
-  std::optional<Envelope> record_new(Envelope envelope);
+  std::optional<Envelope> unless_seen(Envelope envelope) const;
 
   std::string me_;
   std::set<std::string> groups_;

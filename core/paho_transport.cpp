@@ -212,6 +212,13 @@ class PahoTransport final : public Transport {
     // Consume before connecting: queued session messages arrive right after CONNACK and paho
     // acknowledges them whether or not anyone reads them.
     client_->start_consuming();
+    if (options_.on_arrival) {
+      // paho calls this before it queues the message for consume and before it sends the
+      // PUBACK (paho.mqtt.c 1.3.12 delivers first, acknowledges after; docs/mqtt-notes.md).
+      client_->set_message_callback([hook = options_.on_arrival](mqtt::const_message_ptr m) {
+        if (m) hook(IncomingMessage{m->get_topic(), m->get_payload_str(), m->is_retained()});
+      });
+    }
     client_->set_connected_handler([counter = connections_](const std::string&) { ++*counter; });
 
     // Built and kept alive here, with properties set on this very object: paho 1.2.0 loses

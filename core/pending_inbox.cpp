@@ -39,19 +39,21 @@ std::optional<std::string> from_hex(const std::string& hex) {
 
 }  // namespace
 
+std::string PendingInbox::line_for(const IncomingMessage& message) {
+  if (!is_valid_utf8(message.topic)) return {};  // cannot be one of our topics
+  nlohmann::json j = {{"topic", message.topic}};
+  if (is_valid_utf8(message.payload)) {
+    j["payload"] = message.payload;
+  } else {
+    j["payload_hex"] = to_hex(message.payload);
+  }
+  return j.dump() + "\n";
+}
+
 void PendingInbox::stash(const std::vector<IncomingMessage>& messages) {
   if (messages.empty()) return;
   std::string batch;
-  for (const auto& m : messages) {
-    if (!is_valid_utf8(m.topic)) continue;  // cannot be one of our topics
-    nlohmann::json j = {{"topic", m.topic}};
-    if (is_valid_utf8(m.payload)) {
-      j["payload"] = m.payload;
-    } else {
-      j["payload_hex"] = to_hex(m.payload);
-    }
-    batch += j.dump() + "\n";
-  }
+  for (const auto& m : messages) batch += line_for(m);
   append_line_locked(file_, batch);
 }
 

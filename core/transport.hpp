@@ -38,6 +38,10 @@ struct ConnectOptions {
   std::string password;
   Millis timeout{5000};         ///< for the connection and for each acknowledgement
   bool auto_reconnect = false;  ///< keep reconnecting after the connection is lost
+  /// Called for every received message on the transport's own thread, before the message is
+  /// queued for next_message and before the broker is told it arrived (paho sends the QoS 1
+  /// PUBACK after its callback returns), so what it records survives a kill. Must not throw.
+  std::function<void(const IncomingMessage&)> on_arrival;
 };
 
 /// What the broker said when it accepted the connection.

@@ -184,7 +184,25 @@ TEST_CASE("listen shows first what reached the session during register", "[liste
   auto r = bob.run({"listen", "--count", "1", "--timeout", "5"});
   CHECK(r.code == 0);
   CHECK_THAT(r.out, Catch::Contains("early bird"));
-  CHECK_FALSE(std::filesystem::exists(pending));
+  // Handled, so no longer pending.
+  CHECK(mqchat::read_file(pending).value_or("").empty());
+}
+
+TEST_CASE("messages that arrived after listen --count was reached are shown by the next listen",
+          "[listen]") {
+  Fixture f;
+  for (const char* text : {"one", "two", "three"}) {
+    REQUIRE(f.alice.run({"send", "bob", text}).code == 0);
+  }
+  // The broker hands all three to the session at once; the first listen stops after one.
+  auto first = f.bob.run({"listen", "--count", "1", "--timeout", "5"});
+  REQUIRE(first.code == 0);
+  CHECK_THAT(first.out, Catch::Contains("one"));
+  CHECK_THAT(first.out, !Catch::Contains("two"));
+  auto second = f.bob.run({"listen", "--count", "2", "--timeout", "5"});
+  REQUIRE(second.code == 0);
+  CHECK_THAT(second.out, Catch::Contains("two") && Catch::Contains("three"));
+  CHECK_THAT(second.out, !Catch::Contains("one"));
 }
 
 TEST_CASE("listen refuses bad options with exit 2", "[listen]") {

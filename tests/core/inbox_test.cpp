@@ -1,9 +1,11 @@
 #include "core/inbox.hpp"
 
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <string>
 #include <vector>
 
+#include "core/error.hpp"
 #include "core/topics.hpp"
 #include "tests/fakes/fake_transport.hpp"
 
@@ -41,13 +43,16 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("the inbox accepts a good direct message and records it", "[inbox]") {
+TEST_CASE("the inbox accepts a good direct message and records it once handled", "[inbox]") {
   Fixture f;
   auto e = f.accept(sent(dm("alice", "bob")));
   REQUIRE(e);
   CHECK(e->from == "alice");
   CHECK(e->text == "hello");
   CHECK(f.warnings.empty());
+  // Nothing is written before the message was handled: a crash in between loses nothing.
+  CHECK(f.history.read().entries.empty());
+  f.inbox.record(*e);
   auto h = f.history.read();
   REQUIRE(h.entries.size() == 1);
   CHECK(h.entries[0].message.id == "id-1");
@@ -103,7 +108,7 @@ TEST_CASE("a message shown once is not shown again", "[inbox]") {
   Fixture f;
   auto first = f.accept(sent(dm("alice", "bob")));
   REQUIRE(first);
-  f.inbox.mark_shown(*first);
+  f.inbox.record(*first);
   // A redelivery is normal MQTT (QoS 1 after a reconnect): dropped quietly, not recorded again.
   CHECK_FALSE(f.accept(sent(dm("alice", "bob"))));
   CHECK(f.warnings.empty());
@@ -119,8 +124,19 @@ TEST_CASE("a message shown once is not shown again", "[inbox]") {
   }
 }
 
-TEST_CASE("a message accepted but not marked shown is offered again", "[inbox]") {
+TEST_CASE("a message accepted but not recorded is offered again", "[inbox]") {
   Fixture f;
   REQUIRE(f.accept(sent(dm("alice", "bob"))));
+  CHECK(f.accept(sent(dm("alice", "bob"))));
+  CHECK(f.history.read().entries.empty());
+}
+
+TEST_CASE("a message that cannot be recorded is not marked seen", "[inbox]") {
+  Fixture f;
+  auto e = f.accept(sent(dm("alice", "bob")));
+  REQUIRE(e);
+  // The history is a directory: appending fails as on a full disk.
+  std::filesystem::create_directories(f.history.file());
+  CHECK_THROWS_AS(f.inbox.record(*e), mqchat::Error);
   CHECK(f.accept(sent(dm("alice", "bob"))));
 }

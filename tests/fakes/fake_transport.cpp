@@ -115,8 +115,9 @@ ConnectResult FakeBroker::connect(const ConnectOptions& options,
   conn = std::make_shared<Connection>();
   conn->client_id = options.client_id;
   conn->will = options.will;
+  conn->on_arrival = options.on_arrival;
   // What queued while offline arrives first.
-  for (auto& m : session.queued) conn->incoming.push_back(std::move(m));
+  for (auto& m : session.queued) conn->arrive(std::move(m));
   session.queued.clear();
   session.connection = conn;
   return ConnectResult{present, 5};
@@ -151,7 +152,7 @@ void FakeBroker::deliver_locked(const std::string& publisher, const std::string&
     if (best < 0) continue;  // one copy per session, however many subscriptions match
     IncomingMessage m{topic, payload, false};
     if (session.connection) {
-      session.connection->incoming.push_back(std::move(m));
+      session.connection->arrive(std::move(m));
     } else if (session.persistent && best > 0) {
       session.queued.push_back(std::move(m));
     }
@@ -171,7 +172,7 @@ void FakeBroker::subscribe(const std::string& client_id, const std::vector<std::
     if (!session.connection) continue;
     for (const auto& [topic, payload] : retained_) {
       if (topic_matches(filter, topic)) {
-        session.connection->incoming.push_back(IncomingMessage{topic, payload, true});
+        session.connection->arrive(IncomingMessage{topic, payload, true});
       }
     }
   }

@@ -72,6 +72,13 @@ class FakeBroker {
     std::deque<IncomingMessage> incoming;
     bool connected = true;
     std::optional<WillMessage> will;
+    std::function<void(const IncomingMessage&)> on_arrival;
+
+    /// Hands M to the client: its on_arrival hook first, as paho does before acknowledging.
+    void arrive(IncomingMessage m) {
+      if (on_arrival) on_arrival(m);
+      incoming.push_back(std::move(m));
+    }
   };
   ConnectResult connect(const ConnectOptions& options, std::shared_ptr<Connection>& conn);
   /// Returns false when the publish is refused by a knob (after recording it).
