@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <csignal>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -63,6 +64,14 @@ TEST_CASE("twenty concurrent sends from one profile are each in history exactly 
   User bob("bob", broker);
   alice.register_user();
   bob.register_user();
+  // With and without the profile's own listen running (it holds the session, and sends may
+  // go through it).
+  std::unique_ptr<Process> alice_listen;
+  SECTION("no listen runs for the sender") {}
+  SECTION("the sender's listen runs") {
+    alice_listen = alice.start({"listen"});
+    REQUIRE(wait_until([&] { return contains(online_users(bob), "alice"); }, 10s));
+  }
 
   std::vector<std::unique_ptr<Process>> senders;
   std::set<std::string> expected;
@@ -94,4 +103,9 @@ TEST_CASE("twenty concurrent sends from one profile are each in history exactly 
   CHECK(lines_of(whoami.out) == std::vector<std::string>{"alice"});
   auto received = texts_of(bob.receive(20, 30));
   CHECK(std::set<std::string>(received.begin(), received.end()) == expected);
+  if (alice_listen) {
+    alice_listen->signal(SIGTERM);
+    INFO(alice_listen->describe());
+    CHECK(alice_listen->wait_exit(10s) == std::optional<int>(0));
+  }
 }
