@@ -55,7 +55,8 @@ TEST_CASE("a disabled meter never writes", "[progress]") {
 TEST_CASE("progress only for --lines, on a terminal, without -q", "[progress]") {
   std::istringstream in;
   std::ostringstream out, err;
-  mqchat::Context ctx(in, out, err, [](const char*) { return std::nullopt; }, nullptr);
+  mqchat::Context ctx(
+      in, out, err, [](const char*) { return std::nullopt; }, nullptr);
   CHECK_FALSE(mqchat::shows_progress(ctx, true));  // stderr is not a terminal
   ctx.err_is_terminal = true;
   CHECK(mqchat::shows_progress(ctx, true));

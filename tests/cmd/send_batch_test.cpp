@@ -70,15 +70,15 @@ TEST_CASE("send --batch reports bad lines and goes on; exit code of the first fa
     int code;
     std::string says;
   };
-  for (const auto& c : {Case{"{\"to\":\"bob\"", 2, "JSON"}, Case{"[1,2]", 2, "object"},
-                        Case{"{\"text\":\"x\"}", 2, "\"to\""},
-                        Case{"{\"to\":\"bob\",\"group\":\"devs\",\"text\":\"x\"}", 2, "not both"},
-                        Case{"{\"to\":\"bob\"}", 2, "\"text\""},
-                        Case{"{\"to\":\"bob\",\"text\":\"\"}", 2, "empty"},
-                        Case{"{\"to\":\"bob\",\"text\":7}", 2, "not a string"},
-                        Case{"{\"to\":\"a/b\",\"text\":\"x\"}", 2, "a/b"},
-                        Case{"{\"to\":\"carol\",\"text\":\"x\"}", 3, "no such user"},
-                        Case{"{\"group\":\"ops\",\"text\":\"x\"}", 3, "not a member"}}) {
+  for (const auto& c :
+       {Case{"{\"to\":\"bob\"", 2, "JSON"}, Case{"[1,2]", 2, "object"},
+        Case{"{\"text\":\"x\"}", 2, "\"to\""},
+        Case{"{\"to\":\"bob\",\"group\":\"devs\",\"text\":\"x\"}", 2, "not both"},
+        Case{"{\"to\":\"bob\"}", 2, "\"text\""}, Case{"{\"to\":\"bob\",\"text\":\"\"}", 2, "empty"},
+        Case{"{\"to\":\"bob\",\"text\":7}", 2, "not a string"},
+        Case{"{\"to\":\"a/b\",\"text\":\"x\"}", 2, "a/b"},
+        Case{"{\"to\":\"carol\",\"text\":\"x\"}", 3, "no such user"},
+        Case{"{\"group\":\"ops\",\"text\":\"x\"}", 3, "not a member"}}) {
     INFO(c.line);
     auto r = f.alice.run({"send", "--batch"}, c.line + "\n{\"to\":\"bob\",\"text\":\"after\"}\n");
     CHECK(r.code == c.code);

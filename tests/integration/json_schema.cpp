@@ -29,7 +29,8 @@ JsonSchema read_schema(const std::string& path) {
       FieldSpec f{m[1].str(), m[2].str(), {}, false};
       std::string rest = m[3].str();
       const std::string opt = " (optional)";
-      if (rest.size() >= opt.size() && rest.compare(rest.size() - opt.size(), opt.size(), opt) == 0) {
+      if (rest.size() >= opt.size() &&
+          rest.compare(rest.size() - opt.size(), opt.size(), opt) == 0) {
         f.optional = true;
         rest.erase(rest.size() - opt.size());
       }

@@ -4,11 +4,10 @@
 // test that checks every command's --json output against it keeps page and output together.
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace itest {
 

@@ -1,10 +1,11 @@
 // Every command's --json output against the schema of man/mqchat-json.7, read from the page
 // itself: a field printed but not documented, documented but missing, or of another type fails.
 
+#include "tests/integration/json_schema.hpp"
+
 #include <set>
 
 #include "tests/integration/harness.hpp"
-#include "tests/integration/json_schema.hpp"
 
 using namespace itest;
 
@@ -67,27 +68,29 @@ std::set<std::string> all_commands() {
 
 }  // namespace
 
-TEST_CASE("the JSON schema page parses and documents every object kind it names",
-          "[json][docs]") {
+TEST_CASE("the JSON schema page parses and documents every object kind it names", "[json][docs]") {
   auto schema = read_schema(json_man_page());
-  for (const char* kind : {"message", "history entry", "profile", "signed out", "sent",
-                           "batch result", "membership", "group", "user", "member", "setting",
-                           "setting change", "local profile", "profile choice", "version",
-                           "error", "warning"}) {
+  for (const char* kind :
+       {"message", "history entry", "profile", "signed out", "sent", "batch result", "membership",
+        "group", "user", "member", "setting", "setting change", "local profile", "profile choice",
+        "version", "error", "warning"}) {
     INFO(kind);
     REQUIRE(schema.count(kind) == 1);
     CHECK_FALSE(schema.at(kind).empty());
   }
   // The checker itself catches drift.
-  CHECK_FALSE(schema_problems(schema, "group", {{"name", "g"}, {"members", 1}, {"new", 1}})
-                  .empty());
+  CHECK_FALSE(
+      schema_problems(schema, "group", {{"name", "g"}, {"members", 1}, {"new", 1}}).empty());
   CHECK_FALSE(schema_problems(schema, "group", {{"name", "g"}}).empty());
   CHECK_FALSE(schema_problems(schema, "group", {{"name", "g"}, {"members", "1"}}).empty());
-  CHECK_FALSE(
-      schema_problems(schema, "message",
-                      {{"v", 1}, {"id", "x"}, {"type", "shout"}, {"from", "a"}, {"text", "t"},
-                       {"sent_at", "2026-11-25T10:00:00.000Z"}})
-          .empty());
+  CHECK_FALSE(schema_problems(schema, "message",
+                              {{"v", 1},
+                               {"id", "x"},
+                               {"type", "shout"},
+                               {"from", "a"},
+                               {"text", "t"},
+                               {"sent_at", "2026-11-25T10:00:00.000Z"}})
+                  .empty());
   CHECK(schema_problems(schema, "group", {{"name", "g"}, {"members", 2}}).empty());
 }
 
@@ -107,8 +110,9 @@ TEST_CASE("every command's --json output matches mqchat-json(7)", "[json][docs]"
   check.run(alice, "group send", {"group", "send", "devs", "hello devs"}, "sent");
 
   MqchatOptions batch;
-  batch.input = "{\"to\": \"bob\", \"text\": \"batched\"}\n{\"group\": \"devs\", \"text\": \"g\"}\n"
-                "not json\n{\"to\": \"nobody\", \"text\": \"x\"}\n";
+  batch.input =
+      "{\"to\": \"bob\", \"text\": \"batched\"}\n{\"group\": \"devs\", \"text\": \"g\"}\n"
+      "not json\n{\"to\": \"nobody\", \"text\": \"x\"}\n";
   auto b = alice.run({"--json", "send", "--batch"}, batch);
   CHECK_EXIT(b, 2);
   check.lines("send", "batch result", b.out, 4);

@@ -8,8 +8,7 @@
 
 using namespace itest;
 
-TEST_CASE("send --batch answers every line in order and delivers the good ones",
-          "[send][batch]") {
+TEST_CASE("send --batch answers every line in order and delivers the good ones", "[send][batch]") {
   Broker broker;
   User alice("alice", broker);
   User bob("bob", broker);
@@ -92,7 +91,7 @@ TEST_CASE("send --batch of all good lines exits 0 and keeps their order", "[send
 
 namespace {
 
-// Enough QoS 2 messages that sending takes well over the one second before progress shows.
+// Enough messages that sending takes well over the one second before progress shows.
 std::string many_lines() {
   std::string input;
   for (int i = 0; i < 30000; ++i) input += "progress line " + std::to_string(i) + "\n";
@@ -110,7 +109,7 @@ TEST_CASE("send --lines shows no progress when stderr is not a terminal", "[send
   MqchatOptions o;
   o.input = many_lines();
   o.timeout = std::chrono::seconds(90);
-  auto r = alice.run({"--qos", "2", "send", "--lines", "bob"}, o);
+  auto r = alice.run({"send", "--lines", "bob"}, o);
   REQUIRE_EXIT(r, 0);
   INFO("took " << r.elapsed.count() << " ms");
   CHECK(r.elapsed.count() > 1500);  // long enough that a terminal would have seen progress
@@ -127,8 +126,8 @@ TEST_CASE("send --lines shows a progress count on a terminal, and none with -q",
   bob.register_user();
   auto env = mqchat_environment(alice.options());
   auto started = std::chrono::steady_clock::now();
-  auto r = run_with_terminal_stderr(mqchat_binary(), {"--qos", "2", "send", "--lines", "bob"},
-                                    env, many_lines(), std::chrono::seconds(90));
+  auto r = run_with_terminal_stderr(mqchat_binary(), {"send", "--lines", "bob"}, env, many_lines(),
+                                    std::chrono::seconds(90));
   auto took = std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - started);
   INFO("took " << took.count() << " ms; the terminal got: " << r.terminal);
   REQUIRE(r.exit_code == 0);
@@ -137,8 +136,7 @@ TEST_CASE("send --lines shows a progress count on a terminal, and none with -q",
   CHECK(r.terminal.find(" of 30000") != std::string::npos);
   CHECK(r.out.empty());
 
-  auto quiet = run_with_terminal_stderr(mqchat_binary(),
-                                        {"-q", "--qos", "2", "send", "--lines", "bob"}, env,
+  auto quiet = run_with_terminal_stderr(mqchat_binary(), {"-q", "send", "--lines", "bob"}, env,
                                         many_lines(), std::chrono::seconds(90));
   REQUIRE(quiet.exit_code == 0);
   CHECK(quiet.terminal.find("mqchat: sent") == std::string::npos);
