@@ -6,18 +6,18 @@
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "cmd/commands.hpp"
 #include "core/error.hpp"
+#include "core/library_versions.hpp"
+#include "core/mosquitto_runner.hpp"
 
 namespace mqchat {
 
 namespace {
 
-constexpr const char* kVersionText =
-    "mqchat " MQCHAT_VERSION
-    "\nspeaks MQTT 5.0 (falls back to 3.1.1); wire format mqchat/v1\n"
-    "built with paho-mqtt-cpp 1.2 and paho.mqtt.c 1.3";
+constexpr const char* kVersionText = "mqchat " MQCHAT_VERSION;
 
 void add_global_options(CLI::App& app, GlobalOptions& g) {
   app.add_option("--broker", g.broker,
@@ -67,6 +67,8 @@ void build(CLI::App& app, Context& ctx) {
   add_listen(app, ctx);
   add_history(app, ctx);
   add_broker(app, ctx);
+  add_config(app, ctx);
+  add_profile(app, ctx);
   add_complete(app, ctx);
   for (auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
     sub->footer(sub->get_footer() +
@@ -114,6 +116,61 @@ std::string command_path(const CLI::App& app) {
   return path;
 }
 
+// --json as given in ARGS: a parse error or --version may come before CLI11 has set the flag.
+bool wants_json(const std::vector<std::string>& args) {
+  for (const auto& a : args) {
+    if (a == "--") return false;
+    if (a == "--json") return true;
+  }
+  return false;
+}
+
+// The one place that prints an error: "mqchat: MESSAGE", or under --json one JSON object line
+// {"error": MESSAGE, "exit_code": N} (mqchat-json(7)). Returns the exit code.
+int report_error(Context& ctx, const std::vector<std::string>& args, ExitCode code,
+                 const std::string& message) {
+  if (ctx.global.json || wants_json(args)) {
+    nlohmann::json j = {{"error", message}, {"exit_code", static_cast<int>(code)}};
+    ctx.err << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  } else {
+    ctx.err << "mqchat: " << message << "\n";
+  }
+  ctx.err.flush();
+  return static_cast<int>(code);
+}
+
+void print_version(Context& ctx, bool json) {
+  std::optional<std::string> mosquitto_path, mosquitto;
+  try {
+    mosquitto_path = find_mosquitto(ctx.env("PATH")).string();
+    mosquitto = mosquitto_version(*mosquitto_path);
+  } catch (const Error&) {
+    // Only 'mqchat broker start' needs mosquitto; say it is missing.
+  }
+  if (json) {
+    nlohmann::json j = {{"version", MQCHAT_VERSION},
+                        {"mqtt", {"5.0", "3.1.1"}},
+                        {"wire_format", "mqchat/v1"},
+                        {"paho_mqtt_cpp", paho_cpp_version()},
+                        {"paho_mqtt_c", paho_c_version()},
+                        {"mosquitto", mosquitto ? nlohmann::json(*mosquitto) : nullptr}};
+    ctx.out << j.dump() << "\n";
+    return;
+  }
+  ctx.out << kVersionText << "\n"
+          << "MQTT 5.0, and 3.1.1 with brokers that refuse 5; wire format mqchat/v1\n"
+          << "paho-mqtt-cpp " << paho_cpp_version() << " (built with), paho.mqtt.c "
+          << paho_c_version() << " (loaded)\n";
+  if (mosquitto) {
+    ctx.out << "mosquitto " << *mosquitto << " (" << *mosquitto_path
+            << ", run by 'mqchat broker start')\n";
+  } else if (mosquitto_path) {
+    ctx.out << "mosquitto at " << *mosquitto_path << " did not say its version\n";
+  } else {
+    ctx.out << "mosquitto not found (only 'mqchat broker start' needs it)\n";
+  }
+}
+
 }  // namespace
 
 int run_app(const std::vector<std::string>& args, Context& ctx) {
@@ -134,22 +191,21 @@ int run_app(const std::vector<std::string>& args, Context& ctx) {
     ctx.out << app.help("", CLI::AppFormatMode::All);
     return 0;
   } catch (const CLI::CallForVersion&) {
-    ctx.out << kVersionText << "\n";
+    print_version(ctx, wants_json(args));
     return 0;
   } catch (const CLI::ParseError& e) {
     std::string where = command_path(app);
     if (where.empty()) {
       if (auto word = unknown_command(app, args)) {
-        ctx.err << "mqchat: '" << *word << "' is not an mqchat command (see 'mqchat --help')\n";
-        return static_cast<int>(ExitCode::usage);
+        return report_error(ctx, args, ExitCode::usage,
+                            "'" + *word + "' is not an mqchat command (see 'mqchat --help')");
       }
     }
-    ctx.err << "mqchat: " << lowercase_first(e.what()) << " (see 'mqchat" << where << " --help')\n";
-    return static_cast<int>(ExitCode::usage);
+    return report_error(ctx, args, ExitCode::usage,
+                        lowercase_first(e.what()) + " (see 'mqchat" + where + " --help')");
   } catch (const Error& e) {
     ctx.out.flush();
-    ctx.err << "mqchat: " << e.what() << "\n";
-    return static_cast<int>(e.code());
+    return report_error(ctx, args, e.code(), e.what());
   }
 }
 
@@ -167,6 +223,7 @@ int run(int argc, char** argv) {
               make_paho_transport};
   ctx.out_is_terminal = ::isatty(STDOUT_FILENO) == 1;
   ctx.in_is_terminal = ::isatty(STDIN_FILENO) == 1;
+  ctx.err_is_terminal = ::isatty(STDERR_FILENO) == 1;
   std::vector<std::string> args(argv + 1, argv + argc);
   int code = run_app(args, ctx);
   std::cout.flush();

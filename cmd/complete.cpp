@@ -1,6 +1,7 @@
 #include <ostream>
 
 #include "cmd/commands.hpp"
+#include "cmd/setting_source.hpp"
 #include "core/name_cache.hpp"
 
 namespace mqchat {
@@ -17,6 +18,8 @@ void run_complete(const std::string& what, Context& ctx) {
       names.insert(names.end(), profile->groups.begin(), profile->groups.end());
     }
   }
+  if (what == "profiles") names = ctx.store().list_profiles();
+  if (what == "keys") names = config_keys();
   for (const auto& n : names) ctx.out << n << "\n";
 }
 
@@ -27,9 +30,9 @@ void add_complete(CLI::App& app, Context& ctx) {
   // cache, so a TAB press never waits on the network.
   auto what = std::make_shared<std::string>();
   auto* sub = app.add_subcommand("__complete", "Names for shell completion")->group("");
-  sub->add_option("what", *what, "users or groups")
+  sub->add_option("what", *what, "users, groups, profiles (local) or keys (of 'config')")
       ->required()
-      ->check(CLI::IsMember({"users", "groups"}));
+      ->check(CLI::IsMember({"users", "groups", "profiles", "keys"}));
   sub->callback([what, &ctx] {
     try {
       run_complete(*what, ctx);

@@ -1,5 +1,7 @@
 #include "cmd/context.hpp"
 
+#include <memory>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <sstream>
 
@@ -18,6 +20,10 @@ StateStore& Context::store() {
 }
 
 Settings Context::settings(const Profile* profile) {
+  return resolve_settings(setting_layers(profile));
+}
+
+std::vector<std::pair<std::string, SettingLayer>> Context::setting_layers(const Profile* profile) {
   auto flags = [this](const std::string& key) -> std::optional<std::string> {
     if (key == "broker") return global.broker;
     if (key == "qos" && global.qos) return std::to_string(*global.qos);
@@ -32,26 +38,37 @@ Settings Context::settings(const Profile* profile) {
     if (key == "broker") return env("MQCHAT_BROKER");
     return std::nullopt;
   };
-  auto from_profile = [profile](const std::string& key) -> std::optional<std::string> {
-    if (!profile) return std::nullopt;
-    auto it = profile->settings.find(key);
-    if (it == profile->settings.end()) return std::nullopt;
+  // The layers outlive this call: they hold copies, never references to our locals.
+  auto profile_copy = profile ? std::optional<Profile>(*profile) : std::nullopt;
+  auto from_profile = [profile_copy](const std::string& key) -> std::optional<std::string> {
+    if (!profile_copy) return std::nullopt;
+    auto it = profile_copy->settings.find(key);
+    if (it == profile_copy->settings.end()) return std::nullopt;
     return it->second;
   };
-  Config config = store().load_config();
-  auto from_config = [&config](const std::string& key) -> std::optional<std::string> {
-    auto it = config.settings.find(key);
-    if (it == config.settings.end()) return std::nullopt;
+  auto config = std::make_shared<Config>(store().load_config());
+  auto from_config = [config](const std::string& key) -> std::optional<std::string> {
+    auto it = config->settings.find(key);
+    if (it == config->settings.end()) return std::nullopt;
     return it->second;
   };
-  return resolve_settings({{"the command line", flags},
-                           {"the environment", environment},
-                           {"the profile", from_profile},
-                           {"config.yaml", from_config}});
+  return {{"the command line", flags},
+          {"the environment", environment},
+          {"the profile", from_profile},
+          {"config.yaml", from_config}};
 }
 
 void Context::warn(const std::string& message) {
-  if (!global.quiet) err << "mqchat: warning: " << message << "\n" << std::flush;
+  if (global.quiet) return;
+  if (global.json) {
+    // Under --json stderr is JSON Lines too, so a script can parse everything it reads.
+    err << nlohmann::json{{"warning", message}}.dump(-1, ' ', false,
+                                                     nlohmann::json::error_handler_t::replace)
+        << "\n"
+        << std::flush;
+    return;
+  }
+  err << "mqchat: warning: " << message << "\n" << std::flush;
 }
 
 bool Context::colour() const {

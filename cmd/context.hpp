@@ -5,6 +5,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/settings.hpp"
 #include "core/state_store.hpp"
@@ -44,13 +46,17 @@ struct Context {
   TransportFactory make_transport;
   bool out_is_terminal = false;  ///< human niceties (colour, relative times) only when true
   bool in_is_terminal = false;
+  bool err_is_terminal = false;  ///< progress lines only when true
   GlobalOptions global;
 
   /// The state store under --home / MQCHAT_HOME / XDG dirs, opened on first use.
   StateStore& store();
   /// Settings resolved flag > environment > profile > config > default (PROFILE may be null).
   Settings settings(const Profile* profile = nullptr);
-  /// Prints a warning line on `err` unless --quiet.
+  /// The layers settings() resolves from, first match wins: each named by where it comes from
+  /// ("the command line", "the environment", "the profile", "config.yaml").
+  std::vector<std::pair<std::string, SettingLayer>> setting_layers(const Profile* profile);
+  /// Prints a warning line on `err` unless --quiet (a JSON object {"warning": ...} with --json).
   void warn(const std::string& message);
   /// True when colour escapes may be written to `out`.
   bool colour() const;

@@ -199,14 +199,20 @@ void add_group(CLI::App& app, Context& ctx) {
   auto join = std::make_shared<GroupOptions>();
   auto* j = group->add_subcommand("join", "Join GROUP: receive its messages, announce the join");
   j->add_option("group", join->group, "Group name")->required();
-  j->footer("Example:\n  mqchat group join Group_1");
+  j->footer(
+      "Examples:\n"
+      "  mqchat group join Group_1\n"
+      "  mqchat group join --json devs | jq .changed");
   j->callback([join, &ctx] { run_join(*join, ctx); });
 
   auto leave = std::make_shared<GroupOptions>();
   auto* l =
       group->add_subcommand("leave", "Leave GROUP: announce it, receive nothing more from it");
   l->add_option("group", leave->group, "Group name")->required();
-  l->footer("Example:\n  mqchat group leave Group_1");
+  l->footer(
+      "Examples:\n"
+      "  mqchat group leave Group_1\n"
+      "  mqchat --profile bob group leave devs");
   l->callback([leave, &ctx] { run_leave(*leave, ctx); });
 
   auto send = std::make_shared<GroupOptions>();
@@ -222,13 +228,19 @@ void add_group(CLI::App& app, Context& ctx) {
   s->callback([send, &ctx] { run_group_send(*send, ctx); });
 
   auto* list = group->add_subcommand("list", "List groups that have members, with member counts");
-  list->footer("Example:\n  mqchat group list --json | jq -r .name");
+  list->footer(
+      "Examples:\n"
+      "  mqchat group list\n"
+      "  mqchat group list --json | jq -r .name");
   list->callback([&ctx] { run_list(ctx); });
 
   auto members = std::make_shared<GroupOptions>();
   auto* m = group->add_subcommand("members", "List the members of GROUP with online status");
   m->add_option("group", members->group, "Group name")->required();
-  m->footer("Example:\n  mqchat group members Group_1");
+  m->footer(
+      "Examples:\n"
+      "  mqchat group members Group_1\n"
+      "  mqchat group members devs --json | jq -r 'select(.online) | .name'");
   m->callback([members, &ctx] { run_members(*members, ctx); });
 }
 

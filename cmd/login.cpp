@@ -94,7 +94,10 @@ void add_login(CLI::App& app, Context& ctx) {
 
 void add_logout(CLI::App& app, Context& ctx) {
   auto* sub = app.add_subcommand("logout", "Sign out: forget the current profile, mark it offline");
-  sub->footer("Example:\n  mqchat logout");
+  sub->footer(
+      "Examples:\n"
+      "  mqchat logout\n"
+      "  mqchat --profile bob logout");
   sub->callback([&ctx] { run_logout(ctx); });
 }
 

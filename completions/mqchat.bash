@@ -2,8 +2,9 @@
 #
 # Completes commands, their options and the global options (which may come before or after the
 # command), user names for `send USER`, `listen --from` and `history --with`, and group names for
-# `group join|leave|send|members GROUP`, `listen --group` and `history --group`. The names come
-# from `mqchat __complete users` and `mqchat __complete groups`, which read a local cache only;
+# `group join|leave|send|members GROUP`, `listen --group` and `history --group`, local profile
+# names for `--profile` and `profile use`, and setting keys for `config get|set|unset`. The names
+# come from `mqchat __complete users|groups|profiles|keys`, which read local files only;
 # when that command is missing or fails, nothing is offered. Completion never touches the
 # network and never prints errors.
 #
@@ -16,12 +17,13 @@ _mqchat_global_opts='--broker --profile --home --qos --connect-timeout --json -q
 _mqchat_cmd_opts() {
   case $1 in
     register | login) echo '--phone' ;;
-    send) echo '--lines' ;;
+    send) echo '--lines --batch' ;;
     who) echo '--online' ;;
     listen) echo '--count --timeout --from --group' ;;
     history) echo '--with --group -n' ;;
     'group send') echo '--lines --join' ;;
     'broker start' | 'broker config') echo '--port --bind --data-dir' ;;
+    'config set' | 'config unset') echo '--in-profile' ;;
   esac
 }
 
@@ -44,6 +46,8 @@ _mqchat_names() {
 
 _mqchat_users() { _mqchat_names users "$@"; }
 _mqchat_groups() { _mqchat_names groups "$@"; }
+_mqchat_profiles() { _mqchat_names profiles "$@"; }
+_mqchat_keys() { _mqchat_names keys "$@"; }
 
 _mqchat() {
   local cur=${COMP_WORDS[COMP_CWORD]}
@@ -88,12 +92,14 @@ _mqchat() {
       *)
         if [[ -z $cmd ]]; then
           cmd=$word
-        elif [[ ($cmd == broker || $cmd == group) && -z $sub ]]; then
+        elif [[ $cmd =~ ^(broker|group|config|profile)$ && -z $sub ]]; then
           sub=$word
         elif [[ $cmd == send && -z $sub ]]; then
           sub=$word # the recipient: what follows is text
         elif [[ $cmd == group && -z $arg ]]; then
           arg=$word # the group: what follows is text (send) or nothing
+        elif [[ $cmd =~ ^(config|profile)$ && -z $arg ]]; then
+          arg=$word # the key (what follows is its value) or the profile
         fi
         ;;
     esac
@@ -124,7 +130,12 @@ _mqchat() {
       fi
       return 0
       ;;
-    --broker | --profile | --connect-timeout | --phone | -n | --count | -t | --timeout | \
+    --profile)
+      COMPREPLY=($(compgen -W "$(_mqchat_profiles "${COMP_WORDS[0]}" "${state_opts[@]}")" \
+        -- "$cur"))
+      return 0
+      ;;
+    --broker | --connect-timeout | --phone | -n | --count | -t | --timeout | \
       --port | --bind)
       return 0
       ;;
@@ -132,7 +143,7 @@ _mqchat() {
 
   if [[ $cur == -* ]]; then
     local opts=$_mqchat_global_opts
-    if [[ $cmd == broker || $cmd == group ]]; then
+    if [[ $cmd =~ ^(broker|group|config|profile)$ ]]; then
       [[ -n $sub ]] && opts+=" $(_mqchat_cmd_opts "$cmd $sub")"
     elif [[ -n $cmd ]]; then
       opts+=" $(_mqchat_cmd_opts "$cmd")"
@@ -142,14 +153,28 @@ _mqchat() {
   fi
 
   if [[ -z $cmd ]]; then
-    COMPREPLY=($(compgen -W 'register login logout whoami send group who listen history broker' \
-      -- "$cur"))
+    COMPREPLY=($(compgen -W 'register login logout whoami send group who listen history broker
+      config profile' -- "$cur"))
   elif [[ $cmd == broker && -z $sub ]]; then
     COMPREPLY=($(compgen -W 'start config' -- "$cur"))
   elif [[ $cmd == group && -z $sub ]]; then
     COMPREPLY=($(compgen -W 'join leave send list members' -- "$cur"))
   elif [[ $cmd == group && -z $arg && $sub =~ ^(join|leave|send|members)$ ]]; then
     COMPREPLY=($(compgen -W "$(_mqchat_groups "${COMP_WORDS[0]}" "${state_opts[@]}")" \
+      -- "$cur"))
+  elif [[ $cmd == config && -z $sub ]]; then
+    COMPREPLY=($(compgen -W 'get set unset list' -- "$cur"))
+  elif [[ $cmd == config && -z $arg && $sub =~ ^(get|set|unset)$ ]]; then
+    COMPREPLY=($(compgen -W "$(_mqchat_keys "${COMP_WORDS[0]}" "${state_opts[@]}")" -- "$cur"))
+  elif [[ $cmd == config && $sub == set && $arg == qos ]]; then
+    COMPREPLY=($(compgen -W '0 1 2' -- "$cur"))
+  elif [[ $cmd == config && $sub == set && $arg == profile ]]; then
+    COMPREPLY=($(compgen -W "$(_mqchat_profiles "${COMP_WORDS[0]}" "${state_opts[@]}")" \
+      -- "$cur"))
+  elif [[ $cmd == profile && -z $sub ]]; then
+    COMPREPLY=($(compgen -W 'list use' -- "$cur"))
+  elif [[ $cmd == profile && $sub == use && -z $arg ]]; then
+    COMPREPLY=($(compgen -W "$(_mqchat_profiles "${COMP_WORDS[0]}" "${state_opts[@]}")" \
       -- "$cur"))
   elif [[ $cmd == send && -z $sub ]]; then
     COMPREPLY=($(compgen -W "$(_mqchat_users "${COMP_WORDS[0]}" "${state_opts[@]}")" \

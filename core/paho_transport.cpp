@@ -8,6 +8,7 @@
 
 #include "core/broker_url.hpp"
 #include "core/error.hpp"
+#include "core/library_versions.hpp"
 #include "core/transport.hpp"
 
 namespace mqchat {
@@ -288,5 +289,19 @@ class PahoTransport final : public Transport {
 }  // namespace
 
 std::unique_ptr<Transport> make_paho_transport() { return std::make_unique<PahoTransport>(); }
+
+std::string paho_cpp_version() {
+  auto v = mqtt::VERSION;  // 0xMMmmrrbb
+  return std::to_string((v >> 24) & 0xFF) + "." + std::to_string((v >> 16) & 0xFF) + "." +
+         std::to_string((v >> 8) & 0xFF);
+}
+
+std::string paho_c_version() {
+  // The library loaded at run time, which may differ from the headers compiled against.
+  for (const MQTTAsync_nameValue* nv = MQTTAsync_getVersionInfo(); nv && nv->name; ++nv) {
+    if (std::string(nv->name) == "Version" && nv->value) return nv->value;
+  }
+  return "unknown";
+}
 
 }  // namespace mqchat

@@ -1,5 +1,6 @@
 #include "core/settings.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/broker_url.hpp"
@@ -47,6 +48,39 @@ std::string default_setting(const std::string& key) {
   if (key == "max_text_bytes") return "65536";
   if (key == "session_expiry") return std::to_string(30 * 24 * 3600);
   throw usage_error("unknown setting '" + key + "' (see 'mqchat config list')");
+}
+
+bool is_setting_key(const std::string& key) {
+  const auto& keys = setting_keys();
+  return std::find(keys.begin(), keys.end(), key) != keys.end();
+}
+
+std::string setting_rule(const std::string& key) {
+  if (key == "broker")
+    return "give mqtt://HOST[:PORT] or mqtts://HOST[:PORT], several comma-separated";
+  if (key == "qos") return "use 0, 1 or 2";
+  if (key == "connect_timeout") return "give seconds above 0, at most 3600, e.g. 5 or 0.5";
+  if (key == "max_text_bytes") return "give a byte count from 1 to 16777216";
+  if (key == "session_expiry") return "give seconds from 60 to 4294967295";
+  return {};
+}
+
+void validate_setting(const std::string& key, const std::string& value) {
+  if (!is_setting_key(key)) {
+    std::string keys;
+    for (const auto& k : setting_keys()) keys += (keys.empty() ? "" : ", ") + k;
+    throw usage_error("unknown setting '" + key + "': use one of " + keys);
+  }
+  // resolve_settings is the one place that knows what a value means; ask it about this one.
+  SettingLayer only = [&](const std::string& k) -> std::optional<std::string> {
+    if (k == key) return value;
+    return std::nullopt;
+  };
+  try {
+    resolve_settings({{"the value given", only}});
+  } catch (const Error&) {
+    throw usage_error("invalid value '" + value + "' for " + key + ": " + setting_rule(key));
+  }
 }
 
 Settings resolve_settings(const std::vector<std::pair<std::string, SettingLayer>>& layers) {

@@ -31,6 +31,16 @@ const std::vector<std::string>& setting_keys();
 /// The default value of KEY, as text.
 std::string default_setting(const std::string& key);
 
+/// True for a key of setting_keys().
+bool is_setting_key(const std::string& key);
+
+/// What KEY accepts, in words ("use 0, 1 or 2"), for error messages and 'config' help.
+std::string setting_rule(const std::string& key);
+
+/// Checks VALUE for KEY as resolve_settings would; throws a usage Error naming the key and
+/// what it accepts (also for an unknown key, listing the keys).
+void validate_setting(const std::string& key, const std::string& value);
+
 /// Resolves and checks every setting from LAYERS, first match wins (flag, environment, profile,
 /// config; defaults last). Throws a usage Error naming the key and its source on a bad value.
 Settings resolve_settings(const std::vector<std::pair<std::string, SettingLayer>>& layers);

@@ -191,7 +191,7 @@ check_groff() {
     return
   fi
   local page out found=0
-  for page in "$MAN"/*.1; do
+  for page in "$MAN"/*.1 "$MAN"/*.7; do
     [[ -e $page ]] || continue
     found=1
     out=$(groff -man -ww -z "$page" 2>&1)
@@ -220,6 +220,8 @@ printf '%s\n' "\$*" >>"$tmp/args"
 case "\$*" in
   *"__complete users") printf 'alice\nbob\nbobby\n' ;;
   *"__complete groups") printf 'Group_1\nGroup_2\ndevs\n' ;;
+  *"__complete profiles") printf 'alice\nwork\n' ;;
+  *"__complete keys") printf 'broker\nqos\nconnect_timeout\nmax_text_bytes\nsession_expiry\nprofile\n' ;;
   *) echo "mqchat: unknown command" >&2; exit 2 ;;
 esac
 EOF
@@ -308,6 +310,20 @@ expect "=devs" mqchat history --group d
 expect "=Group_1 Group_2" mqchat history --group = G
 expect "+--with --group -n" mqchat history -
 expect "=--group" mqchat listen --g
+expect "+config profile" mqchat ''
+expect "=get set unset list" mqchat config ''
+expect "=list use" mqchat profile ''
+expect "=alice work" mqchat profile use ''
+expect "=" mqchat profile use alice ''
+expect "=work" mqchat --profile w
+expect "=work" mqchat send --profile w
+expect "=qos" mqchat config get q
+expect "=connect_timeout" mqchat config set --in-profile co
+expect "=0 1 2" mqchat config set qos ''
+expect "=alice" mqchat config set profile a
+expect "=" mqchat config list ''
+expect "=--in-profile" mqchat config unset --in
+expect "=--batch" mqchat send --ba
 : >"$tmp/args"
 expect "=devs" mqchat --home /srv/chat group send d
 grep -qx -- '--home /srv/chat __complete groups' "$tmp/args" ||
@@ -364,7 +380,7 @@ check_zsh_completion() {
   local tmp out
   tmp=$(mktemp -d) || return
   mkdir "$tmp/bin"
-  printf '#!/bin/sh\ncase "$*" in *"__complete users") printf "alice\\nbob\\n" ;; *"__complete groups") printf "Group_1\\ndevs\\n" ;; *) exit 2 ;; esac\n' \
+  printf '#!/bin/sh\ncase "$*" in *"__complete users") printf "alice\\nbob\\n" ;; *"__complete groups") printf "Group_1\\ndevs\\n" ;; *"__complete profiles") printf "work\\nhome\\n" ;; *"__complete keys") printf "broker\\nqos\\n" ;; *) exit 2 ;; esac\n' \
     >"$tmp/bin/mqchat"
   chmod +x "$tmp/bin/mqchat"
   cat >"$tmp/run.zsh" <<'EOF2'
@@ -402,6 +418,12 @@ expect 'mqchat group send --l' --lines
 expect 'mqchat group leave G' Group_1
 expect 'mqchat listen --group=d' devs
 expect 'mqchat history --gr' --group
+expect 'mqchat con' config
+expect 'mqchat profile u' use
+expect 'mqchat profile use w' work
+expect 'mqchat config get q' qos
+expect 'mqchat --profile h' home
+expect 'mqchat send --ba' --batch
 zpty -d z
 exit $status_
 EOF2

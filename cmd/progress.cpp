@@ -1,0 +1,40 @@
+#include "cmd/progress.hpp"
+
+#include <ostream>
+#include <string>
+
+namespace mqchat {
+
+bool shows_progress(const Context& ctx, bool lines) {
+  // A pipe or a log file must never receive carriage returns and half lines.
+  return lines && ctx.err_is_terminal && !ctx.global.quiet;
+}
+
+ProgressMeter::ProgressMeter(std::ostream& err, bool enabled, std::size_t total,
+                             std::chrono::milliseconds delay, Clock now)
+    : err_(err),
+      enabled_(enabled),
+      total_(total),
+      delay_(delay),
+      now_(std::move(now)),
+      start_(now_()) {}
+
+void ProgressMeter::update(std::size_t done) {
+  if (!enabled_) return;
+  auto t = now_();
+  if (t - start_ < delay_) return;
+  if (drawn_ && t - last_draw_ < std::chrono::milliseconds(100) && done < total_) return;
+  last_draw_ = t;
+  drawn_ = true;
+  err_ << "\rmqchat: sent " << done << " of " << total_ << std::flush;
+}
+
+void ProgressMeter::finish() {
+  if (!drawn_) return;
+  // Overwrite the count with blanks: the terminal keeps no trace of it.
+  std::string text = "mqchat: sent " + std::to_string(total_) + " of " + std::to_string(total_);
+  err_ << '\r' << std::string(text.size(), ' ') << '\r' << std::flush;
+  drawn_ = false;
+}
+
+}  // namespace mqchat
