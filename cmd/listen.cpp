@@ -7,6 +7,7 @@
 
 #include "cmd/commands.hpp"
 #include "cmd/group_watch.hpp"
+#include "cmd/handoff.hpp"
 #include "cmd/output.hpp"
 #include "cmd/profile_state.hpp"
 #include "cmd/stop_signal.hpp"
@@ -133,6 +134,8 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
     publish_presence(*transport, profile.name, true);
   });
   publish_presence(*transport, profile.name, true);
+  // Sends of this profile hand their messages to us instead of connecting (cmd/handoff.hpp).
+  auto handoff = serve_sends(ctx, state_dir, profile, *transport, settings);
   if (ctx.global.verbose) ctx.err << "mqchat: listening as '" << profile.name << "'\n";
 
   const auto deadline = opts.timeout
@@ -144,7 +147,7 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
     return stop_requested() || !output_open || (opts.count && shown >= *opts.count);
   };
   auto handle = [&](const IncomingMessage& msg) {
-    if (groups.follow(msg)) return;
+    if (handoff->claim(msg) || groups.follow(msg)) return;
     auto envelope = inbox.accept(msg, warn);
     if (!envelope) return;
     if (wanted(*envelope, opts)) {
@@ -173,6 +176,7 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
     link.check();
   }
 
+  handoff->stop();  // before the connection goes: a send in progress then sends directly
   try {
     publish_presence(*transport, profile.name, false);
     transport->disconnect();
