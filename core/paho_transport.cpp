@@ -85,6 +85,7 @@ class PahoTransport final : public Transport {
 
   std::uint64_t publish_async(const std::string& topic, const std::string& payload, int qos,
                               bool retain) override {
+    if (qos > 0) keep_within_receive_maximum();
     try {
       auto msg = mqtt::make_message(topic, payload, qos, retain);
       auto token = client_->publish(msg);
@@ -201,6 +202,27 @@ class PahoTransport final : public Transport {
 
   std::string url() const { return options_.servers.front(); }
 
+  // paho.mqtt.c keeps a publish beyond the broker's Receive Maximum (mosquitto's default
+  // max_inflight_messages is 20) in its queue, and its send thread sends it only when next woken
+  // by a new command or by its 1 s timeout, not by the PUBACK that made room: a bulk send stalled
+  // a second at a time. So we wait for the oldest acknowledgement instead.
+  void keep_within_receive_maximum() {
+    std::vector<mqtt::delivery_token_ptr> open;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      for (const auto& entry : pending_) {
+        if (!entry.second->is_complete()) open.push_back(entry.second);
+      }
+    }
+    for (std::size_t i = 0; i + receive_maximum_ <= open.size(); ++i) {
+      try {
+        if (!open[i]->wait_for(options_.timeout)) return;  // wait() reports the timeout
+      } catch (const mqtt::exception&) {
+        // A refusal: wait() on its ticket reports it.
+      }
+    }
+  }
+
   ConnectResult connect_as(int version) {
     if (client_) park(std::move(client_));
     std::vector<std::string> uris;
@@ -253,6 +275,12 @@ class PahoTransport final : public Transport {
                               " (is it running? try 'mqchat broker start' or --broker URL)");
     }
     auto response = token->get_connect_response();
+    receive_maximum_ = 65535;
+    const auto& props = response.get_properties();
+    if (version == MQTTVERSION_5 && props.contains(mqtt::property::RECEIVE_MAXIMUM)) {
+      receive_maximum_ = mqtt::get<uint16_t>(props, mqtt::property::RECEIVE_MAXIMUM);
+      if (receive_maximum_ == 0) receive_maximum_ = 65535;  // not allowed: ignore it
+    }
     return ConnectResult{response.is_session_present(), version == MQTTVERSION_5 ? 5 : 4};
   }
 
@@ -270,6 +298,7 @@ class PahoTransport final : public Transport {
   ConnectOptions options_;
   std::shared_ptr<mqtt::async_client> client_;
   int version_ = MQTTVERSION_5;
+  std::size_t receive_maximum_ = 65535;
   // Shared with paho's callback thread, which may outlive this object in a parked client.
   std::shared_ptr<std::atomic<std::uint64_t>> connections_ =
       std::make_shared<std::atomic<std::uint64_t>>(0);
