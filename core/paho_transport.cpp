@@ -1,5 +1,6 @@
 // The only file that includes paho: everything MQTT-specific about timeouts, version fallback and
 // error translation lives here, behind the Transport interface.
+#include <malloc.h>
 #include <mqtt/async_client.h>
 
 #include <atomic>
@@ -170,7 +171,15 @@ class PahoTransport final : public Transport {
 
   std::optional<IncomingMessage> next_message(Millis timeout) override {
     mqtt::const_message_ptr msg;
-    if (!client_->try_consume_message_for(&msg, timeout)) return std::nullopt;
+    if (!client_->try_consume_message_for(&msg, timeout)) {
+      // Idle after a burst: paho queued whatever arrived faster than it was read, and glibc
+      // keeps the freed heap of every thread's arena. Give it back, so that a listen's
+      // footprint returns to its resting size.
+      if (received_since_trim_ > 0) ::malloc_trim(0);
+      received_since_trim_ = 0;
+      return std::nullopt;
+    }
+    ++received_since_trim_;
     if (!msg) {
       // paho queues an empty message when the connection is lost.
       if (!options_.auto_reconnect) {
@@ -299,6 +308,7 @@ class PahoTransport final : public Transport {
   std::shared_ptr<mqtt::async_client> client_;
   int version_ = MQTTVERSION_5;
   std::size_t receive_maximum_ = 65535;
+  std::uint64_t received_since_trim_ = 0;
   // Shared with paho's callback thread, which may outlive this object in a parked client.
   std::shared_ptr<std::atomic<std::uint64_t>> connections_ =
       std::make_shared<std::atomic<std::uint64_t>>(0);
