@@ -22,8 +22,9 @@ bool send_via_listen(Context& ctx, const Profile& profile, const Settings& setti
   // The listen's lookup and each acknowledgement may take a connect timeout, as here.
   auto verdict_wait = 2 * settings.connect_timeout + Millis(1000) +
                       Millis(static_cast<long long>(envelopes.size()));
-  auto attempt = handoff::offer(socket, handoff::Request{lookup, settings.qos, envelopes},
-                                kAcceptWait, verdict_wait);
+  auto attempt =
+      handoff::offer(socket, handoff::Request{lookup, settings.qos, envelopes, settings.brokers},
+                     kAcceptWait, verdict_wait);
   if (!attempt.reply) {
     if (ctx.global.verbose) {
       ctx.err << "mqchat: sending directly: " << attempt.why_not << "\n";
@@ -42,8 +43,8 @@ bool send_via_listen(Context& ctx, const Profile& profile, const Settings& setti
 std::unique_ptr<HandoffServer> serve_sends(Context& ctx, const std::filesystem::path& state_dir,
                                            const Profile& profile, Transport& transport,
                                            const Settings& settings) {
-  auto server =
-      std::make_unique<HandoffServer>(state_dir, profile.name, transport, settings.connect_timeout);
+  auto server = std::make_unique<HandoffServer>(state_dir, profile.name, transport,
+                                                settings.connect_timeout, settings.brokers);
   try {
     server->start();
   } catch (const Error& e) {

@@ -88,7 +88,11 @@ std::string frame(std::string_view body) {
 std::string encode(const Request& r) {
   json envelopes = json::array();
   for (const auto& e : r.envelopes) envelopes.push_back(to_json(e));
-  return json{{"v", 1}, {"lookup", r.lookup}, {"qos", r.qos}, {"envelopes", std::move(envelopes)}}
+  return json{{"v", 1},
+              {"lookup", r.lookup},
+              {"qos", r.qos},
+              {"brokers", r.brokers},
+              {"envelopes", std::move(envelopes)}}
       .dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -113,6 +117,9 @@ Request decode_request(std::string_view body) {
     r.lookup = member(j, "lookup").get<std::string>();
     r.qos = member(j, "qos").get<int>();
     if (r.qos < 0 || r.qos > 2) throw DecodeError("'qos' must be 0, 1 or 2");
+    if (auto it = j.find("brokers"); it != j.end()) {
+      r.brokers = it->get<std::vector<std::string>>();
+    }
     const auto& envelopes = member(j, "envelopes");
     if (!envelopes.is_array() || envelopes.empty()) throw DecodeError("no envelopes");
     for (const auto& e : envelopes) r.envelopes.push_back(envelope_from_json(e));

@@ -7,7 +7,8 @@
 //
 // Protocol, one request per connection; every frame is a 4-byte big-endian length followed by
 // that many bytes of JSON:
-//   client -> listen  {"v":1,"lookup":"bob","qos":1,"envelopes":[{...wire format v1...}]}
+//   client -> listen  {"v":1,"lookup":"bob","qos":1,"brokers":["mqtt://..."],
+//                      "envelopes":[{...wire format v1...}]}
 //   listen -> client  {"accepted":true}           as soon as the request was read
 //   listen -> client  {"ok":true,"acknowledged":N} or
 //                     {"ok":false,"exit":3,"error":"...","acknowledged":0,"warnings":[...]}
@@ -41,6 +42,7 @@ struct Request {
   std::string lookup;  ///< a user that must be registered (exit 3 otherwise); empty: no lookup
   int qos = 1;
   std::vector<Envelope> envelopes;
+  std::vector<std::string> brokers{};  ///< where the sender would connect; another: "direct"
 };
 
 /// The listen's verdict.

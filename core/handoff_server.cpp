@@ -80,11 +80,12 @@ class HandoffServer::Borrowed final : public Transport {
 };
 
 HandoffServer::HandoffServer(std::filesystem::path state_dir, std::string owner,
-                             Transport& transport, Millis timeout)
+                             Transport& transport, Millis timeout, std::vector<std::string> brokers)
     : socket_(handoff::socket_path(state_dir)),
       owner_(std::move(owner)),
       transport_(transport),
-      timeout_(timeout) {}
+      timeout_(timeout),
+      brokers_(std::move(brokers)) {}
 
 HandoffServer::~HandoffServer() { stop(); }
 
@@ -182,6 +183,11 @@ void HandoffServer::handle(int client) {
 
 handoff::Reply HandoffServer::execute(const handoff::Request& request) {
   handoff::Reply reply;
+  if (!request.brokers.empty() && request.brokers != brokers_) {
+    reply.direct = true;
+    reply.error = "the running listen is connected to another broker";
+    return reply;
+  }
   for (const auto& e : request.envelopes) {
     if (e.from != owner_) {
       reply.exit = ExitCode::usage;

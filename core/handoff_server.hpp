@@ -7,6 +7,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "core/handoff.hpp"
 #include "core/transport.hpp"
@@ -19,10 +20,11 @@ namespace mqchat {
 /// the connection: it passes what belongs to a lookup here through claim().
 class HandoffServer {
  public:
-  /// Serves OWNER's sends on TRANSPORT (connected, and outliving this object); TIMEOUT bounds
-  /// a lookup and each acknowledgement, as on a direct connection.
+  /// Serves OWNER's sends on TRANSPORT (connected to BROKERS, and outliving this object);
+  /// TIMEOUT bounds a lookup and each acknowledgement, as on a direct connection. A send meant
+  /// for other brokers is told to connect itself.
   HandoffServer(std::filesystem::path state_dir, std::string owner, Transport& transport,
-                Millis timeout);
+                Millis timeout, std::vector<std::string> brokers);
   /// Stops serving (see stop()).
   ~HandoffServer();
   HandoffServer(const HandoffServer&) = delete;
@@ -55,6 +57,7 @@ class HandoffServer {
   std::string owner_;
   Transport& transport_;
   Millis timeout_;
+  std::vector<std::string> brokers_;
   int listen_fd_ = -1;
   int wake_[2] = {-1, -1};
   std::thread thread_;

@@ -86,7 +86,7 @@ struct RunningListen {
   std::shared_ptr<FakeBroker> broker = std::make_shared<FakeBroker>();
   TempDir state;
   LockedTransport transport{broker};
-  HandoffServer server{state.path(), "alice", transport, Millis(2000)};
+  HandoffServer server{state.path(), "alice", transport, Millis(2000), {"mqtt://127.0.0.1:1883"}};
   std::atomic<bool> done{false};
   std::vector<std::string> unclaimed;  // what the listen itself would have seen
   std::thread loop;
@@ -123,9 +123,11 @@ struct RunningListen {
 }  // namespace
 
 TEST_CASE("hand-off requests and replies survive encoding", "[handoff]") {
-  handoff::Request request{"bob", 2, {dm("id-1", "hello"), dm("id-2", "ünïcode \"quoted\"")}};
+  handoff::Request request{
+      "bob", 2, {dm("id-1", "hello"), dm("id-2", "ünïcode \"quoted\"")}, {"mqtt://a:1883"}};
   auto back = handoff::decode_request(handoff::encode(request));
   CHECK(back.lookup == "bob");
+  CHECK(back.brokers == std::vector<std::string>{"mqtt://a:1883"});
   CHECK(back.qos == 2);
   REQUIRE(back.envelopes.size() == 2);
   CHECK(back.envelopes[1].id == "id-2");
@@ -295,4 +297,21 @@ TEST_CASE("a stopped hand-off server removes its socket", "[handoff]") {
   CHECK_FALSE(std::filesystem::exists(path));
   auto a = handoff::offer(path, handoff::Request{"", 1, {dm("id", "x")}}, Millis(200), Millis(200));
   CHECK_FALSE(a.reply);
+}
+
+TEST_CASE("a send meant for another broker is not published by the listen", "[handoff]") {
+  RunningListen listen;
+  auto elsewhere =
+      handoff::offer(listen.server.socket(),
+                     handoff::Request{"bob", 1, {dm("id", "x")}, {"mqtt://elsewhere.example:1883"}},
+                     Millis(1000), Millis(3000));
+  CHECK_FALSE(elsewhere.reply);
+  CHECK_THAT(elsewhere.why_not, Catch::Contains("another broker"));
+  CHECK(listen.broker->published_to("mqchat/v1/inbox/#").empty());
+
+  auto same = handoff::offer(listen.server.socket(),
+                             handoff::Request{"bob", 1, {dm("id", "x")}, {"mqtt://127.0.0.1:1883"}},
+                             Millis(1000), Millis(3000));
+  REQUIRE(same.reply);
+  CHECK(same.reply->ok);
 }
