@@ -5,6 +5,7 @@
 
 #include "cmd/commands.hpp"
 #include "cmd/group_membership.hpp"
+#include "cmd/handoff.hpp"
 #include "cmd/message_input.hpp"
 #include "cmd/output.hpp"
 #include "cmd/profile_state.hpp"
@@ -105,10 +106,12 @@ void run_group_send(const GroupOptions& opts, Context& ctx) {
   for (const auto& t : texts) envelopes.push_back(make_group_message(profile.name, opts.group, t));
   auto history = open_history(ctx, profile);
   if (member) {
-    auto transport = ctx.make_transport();
-    transport->connect(oneshot_options(settings, profile.name));
-    publish_in_order(*transport, envelopes, settings.qos, kWindow, history);
-    transport->disconnect();
+    if (!send_via_listen(ctx, profile, settings, envelopes, "", history)) {
+      auto transport = ctx.make_transport();
+      transport->connect(oneshot_options(settings, profile.name));
+      publish_in_order(*transport, envelopes, settings.qos, kWindow, history);
+      transport->disconnect();
+    }
   } else {
     change_membership(ctx, profile, opts.group, true, [&](Transport& t) {
       announce(t, profile, opts.group, MessageType::join, envelopes, history, settings.qos);

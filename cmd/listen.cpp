@@ -7,6 +7,7 @@
 
 #include "cmd/commands.hpp"
 #include "cmd/group_watch.hpp"
+#include "cmd/handoff.hpp"
 #include "cmd/output.hpp"
 #include "cmd/profile_state.hpp"
 #include "cmd/stop_signal.hpp"
@@ -141,6 +142,8 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
     publish_presence(*transport, profile.name, true);
   });
   publish_presence(*transport, profile.name, true);
+  // Sends of this profile hand their messages to us instead of connecting (cmd/handoff.hpp).
+  auto handoff = serve_sends(ctx, state_dir, profile, *transport, settings);
   if (ctx.global.verbose) ctx.err << "mqchat: listening as '" << profile.name << "'\n";
 
   const auto deadline = opts.timeout
@@ -153,7 +156,7 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
   };
   // True once MSG is dealt with for good: shown and recorded, filtered out, or dropped.
   auto handle = [&](const IncomingMessage& msg) {
-    if (groups.follow(msg)) return true;
+    if (handoff->claim(msg) || groups.follow(msg)) return true;
     auto envelope = inbox.accept(msg, warn);
     if (!envelope) return true;
     if (wanted(*envelope, opts)) {
@@ -200,9 +203,11 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
   } catch (const Error&) {
     // The state cannot be written (e.g. a full disk): what arrived stays in the pending file
     // for the next listen; end as a failure without claiming anything was recorded.
+    handoff->stop();
     go_offline();
     throw;
   }
+  handoff->stop();  // before the connection goes: a send in progress then sends directly
   go_offline();
   if (opts.count && shown < *opts.count && !stop_requested() && output_open) {
     throw timeout_error("listen timed out after " + std::to_string(shown) + " of " +

@@ -2,6 +2,7 @@
 #include <ostream>
 
 #include "cmd/commands.hpp"
+#include "cmd/handoff.hpp"
 #include "cmd/message_input.hpp"
 #include "cmd/output.hpp"
 #include "cmd/profile_state.hpp"
@@ -42,22 +43,24 @@ void run_send(const SendOptions& opts, Context& ctx) {
   auto settings = ctx.settings(&profile);
   auto texts = read_message_texts(opts.input, ctx, settings.max_text_bytes);
 
-  auto transport = ctx.make_transport();
-  transport->connect(oneshot_options(settings, profile.name));
-  auto warn = [&ctx](const std::string& m) { ctx.warn(m); };
-  if (!find_user(DirectoryReader{*transport, profile.name, settings.connect_timeout, warn, {}},
-                 opts.to)) {
-    throw not_found_error("cannot send to '" + opts.to + "': no such user (see 'mqchat who')");
-  }
   std::vector<Envelope> envelopes;
   envelopes.reserve(texts.size());
   for (auto& t : texts) envelopes.push_back(make_direct_message(profile.name, opts.to, t));
   auto history = open_history(ctx, profile);
-  ProgressMeter progress(ctx.err, shows_progress(ctx, opts.input.lines), envelopes.size());
-  CountingTransport counted(*transport, progress);
-  publish_in_order(counted, envelopes, settings.qos, kWindow, history);
-  progress.finish();
-  transport->disconnect();
+  if (!send_via_listen(ctx, profile, settings, envelopes, opts.to, history)) {
+    auto transport = ctx.make_transport();
+    transport->connect(oneshot_options(settings, profile.name));
+    auto warn = [&ctx](const std::string& m) { ctx.warn(m); };
+    if (!find_user(DirectoryReader{*transport, profile.name, settings.connect_timeout, warn, {}},
+                   opts.to)) {
+      throw no_such_recipient_error(opts.to);
+    }
+    ProgressMeter progress(ctx.err, shows_progress(ctx, opts.input.lines), envelopes.size());
+    CountingTransport counted(*transport, progress);
+    publish_in_order(counted, envelopes, settings.qos, kWindow, history);
+    progress.finish();
+    transport->disconnect();
+  }
   NameCache(ctx.store().paths().state_dir).remember(NameCache::Kind::users, {opts.to});
 
   print_send_results(ctx, envelopes, opts.to);

@@ -77,6 +77,10 @@ std::optional<UserRecord> find_user(const DirectoryReader& reader, const std::st
   return std::nullopt;
 }
 
+Error no_such_recipient_error(const std::string& name) {
+  return not_found_error("cannot send to '" + name + "': no such user (see 'mqchat who')");
+}
+
 std::vector<UserListing> list_users(const DirectoryReader& reader) {
   const auto& warn = reader.warn;
   std::map<std::string, UserListing> users;

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/error.hpp"
 #include "core/records.hpp"
 #include "core/transport.hpp"
 
@@ -35,6 +36,9 @@ std::vector<IncomingMessage> read_retained(const DirectoryReader& reader,
 
 /// NAME's directory entry, or nullopt when NAME is not registered.
 std::optional<UserRecord> find_user(const DirectoryReader& reader, const std::string& name);
+
+/// The error of a send to NAME when NAME is not registered (exit 3).
+Error no_such_recipient_error(const std::string& name);
 
 /// A registered user with what is known of their presence.
 struct UserListing {

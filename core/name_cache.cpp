@@ -1,5 +1,6 @@
 #include "core/name_cache.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include "core/error.hpp"
@@ -37,16 +38,19 @@ std::vector<std::string> NameCache::names(Kind kind) const {
 }
 
 void NameCache::remember(Kind kind, const std::vector<std::string>& names, bool replace) const {
+  auto old = this->names(kind);
   std::set<std::string> all;
-  if (!replace) {
-    auto old = this->names(kind);
-    all.insert(old.begin(), old.end());
-  }
+  if (!replace) all.insert(old.begin(), old.end());
   for (const auto& n : names) {
     if (is_valid_name(n) && all.size() < kMaxNames) all.insert(n);
   }
+  // Nothing new (the usual case for send and who): no write at all.
+  if (all.size() == old.size() && std::equal(all.begin(), all.end(), old.begin())) return;
   std::string text;
-  for (const auto& n : all) text += n + "\n";
+  for (const auto& n : all) {
+    text += n;
+    text += '\n';
+  }
   try {
     write_file_atomic(file(kind), text);
   } catch (const Error&) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,18 @@ Envelope make_direct_message(const std::string& from, const std::string& to,
 /// The topic an envelope is published to: the recipient's inbox or the group, with the sender
 /// as last level.
 std::string topic_for(const Envelope& envelope);
+
+/// Told that envelopes [BEGIN, END) were acknowledged by the broker; called in order, in
+/// batches, and once more with what was acknowledged before a failure.
+using AcknowledgedSink = std::function<void(std::size_t begin, std::size_t end)>;
+
+/// Publishes ENVELOPES in order with at most WINDOW unacknowledged at once, telling ACKNOWLEDGED
+/// as they are. On a failure the Error of a batch says how many were sent.
+void publish_in_order(Transport& transport, const std::vector<Envelope>& envelopes, int qos,
+                      std::size_t window, const AcknowledgedSink& acknowledged);
+
+/// A sink that appends the acknowledged ENVELOPES to HISTORY as sent (both must outlive it).
+AcknowledgedSink record_sent(const std::vector<Envelope>& envelopes, History& history);
 
 /// Publishes ENVELOPES in order with at most WINDOW unacknowledged at once, and appends each
 /// acknowledged one to HISTORY as sent. On a failure, what was acknowledged is in the history

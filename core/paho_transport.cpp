@@ -1,5 +1,6 @@
 // The only file that includes paho: everything MQTT-specific about timeouts, version fallback and
 // error translation lives here, behind the Transport interface.
+#include <malloc.h>
 #include <mqtt/async_client.h>
 
 #include <atomic>
@@ -86,6 +87,7 @@ class PahoTransport final : public Transport {
 
   std::uint64_t publish_async(const std::string& topic, const std::string& payload, int qos,
                               bool retain) override {
+    if (qos > 0) keep_within_receive_maximum();
     try {
       auto msg = mqtt::make_message(topic, payload, qos, retain);
       auto token = client_->publish(msg);
@@ -170,7 +172,15 @@ class PahoTransport final : public Transport {
 
   std::optional<IncomingMessage> next_message(Millis timeout) override {
     mqtt::const_message_ptr msg;
-    if (!client_->try_consume_message_for(&msg, timeout)) return std::nullopt;
+    if (!client_->try_consume_message_for(&msg, timeout)) {
+      // Idle after a burst: paho queued whatever arrived faster than it was read, and glibc
+      // keeps the freed heap of every thread's arena. Give it back, so that a listen's
+      // footprint returns to its resting size.
+      if (received_since_trim_ > 0) ::malloc_trim(0);
+      received_since_trim_ = 0;
+      return std::nullopt;
+    }
+    ++received_since_trim_;
     if (!msg) {
       // paho queues an empty message when the connection is lost.
       if (!options_.auto_reconnect) {
@@ -201,6 +211,27 @@ class PahoTransport final : public Transport {
   }
 
   std::string url() const { return options_.servers.front(); }
+
+  // paho.mqtt.c keeps a publish beyond the broker's Receive Maximum (mosquitto's default
+  // max_inflight_messages is 20) in its queue, and its send thread sends it only when next woken
+  // by a new command or by its 1 s timeout, not by the PUBACK that made room: a bulk send stalled
+  // a second at a time. So we wait for the oldest acknowledgement instead.
+  void keep_within_receive_maximum() {
+    std::vector<mqtt::delivery_token_ptr> open;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      for (const auto& entry : pending_) {
+        if (!entry.second->is_complete()) open.push_back(entry.second);
+      }
+    }
+    for (std::size_t i = 0; i + receive_maximum_ <= open.size(); ++i) {
+      try {
+        if (!open[i]->wait_for(options_.timeout)) return;  // wait() reports the timeout
+      } catch (const mqtt::exception&) {
+        // A refusal: wait() on its ticket reports it.
+      }
+    }
+  }
 
   ConnectResult connect_as(int version) {
     if (client_) park(std::move(client_));
@@ -261,6 +292,12 @@ class PahoTransport final : public Transport {
                               " (is it running? try 'mqchat broker start' or --broker URL)");
     }
     auto response = token->get_connect_response();
+    receive_maximum_ = 65535;
+    const auto& props = response.get_properties();
+    if (version == MQTTVERSION_5 && props.contains(mqtt::property::RECEIVE_MAXIMUM)) {
+      receive_maximum_ = mqtt::get<uint16_t>(props, mqtt::property::RECEIVE_MAXIMUM);
+      if (receive_maximum_ == 0) receive_maximum_ = 65535;  // not allowed: ignore it
+    }
     return ConnectResult{response.is_session_present(), version == MQTTVERSION_5 ? 5 : 4};
   }
 
@@ -278,6 +315,8 @@ class PahoTransport final : public Transport {
   ConnectOptions options_;
   std::shared_ptr<mqtt::async_client> client_;
   int version_ = MQTTVERSION_5;
+  std::size_t receive_maximum_ = 65535;
+  std::uint64_t received_since_trim_ = 0;
   // Shared with paho's callback thread, which may outlive this object in a parked client.
   std::shared_ptr<std::atomic<std::uint64_t>> connections_ =
       std::make_shared<std::atomic<std::uint64_t>>(0);

@@ -1,5 +1,12 @@
 #include "core/seen_ids.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "core/error.hpp"
 #include "core/files.hpp"
 
 namespace mqchat {
@@ -40,11 +47,36 @@ void SeenIds::remember(const std::string& id) {
   }
 }
 
+SeenIds::~SeenIds() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
 void SeenIds::add(const std::string& id) {
   if (!is_plausible_id(id) || contains(id)) return;
   remember(id);
-  append_line_locked(file_, id + "\n");
+  append(id + "\n");
   if (++lines_in_file_ >= 2 * capacity_) compact();
+}
+
+void SeenIds::append(const std::string& line) {
+  if (fd_ < 0) {
+    // The first append goes through the careful path, which also ends a torn last line.
+    append_line_locked(file_, line);
+    fd_ = ::open(file_.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    return;
+  }
+  const char* data = line.data();
+  std::size_t left = line.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd_, data, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      throw failure("cannot append to '" + file_.string() + "': " + std::strerror(err));
+    }
+    data += n;
+    left -= static_cast<std::size_t>(n);
+  }
 }
 
 void SeenIds::compact() {
@@ -55,6 +87,8 @@ void SeenIds::compact() {
   }
   write_file_atomic(file_, text);
   lines_in_file_ = order_.size();
+  if (fd_ >= 0) ::close(fd_);  // it still points at the replaced file
+  fd_ = -1;
 }
 
 }  // namespace mqchat

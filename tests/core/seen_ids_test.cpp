@@ -119,3 +119,18 @@ TEST_CASE("reloading a file longer than the capacity keeps its newest ids", "[se
   seen.add("6");
   CHECK(mqchat::read_file(file) == std::optional<std::string>("5\n6\n"));
 }
+
+TEST_CASE("ids added after a torn last line start on a line of their own", "[seen_ids]") {
+  TempDir tmp;
+  auto file = tmp.path() / "seen_ids";
+  mqchat::write_file_atomic(file, "one\nthr");
+  {
+    SeenIds seen(file);
+    seen.add("two");    // the first append ends the torn line
+    seen.add("three");  // later ones go straight to the open file
+  }
+  CHECK(mqchat::read_file(file) == std::optional<std::string>("one\nthr\ntwo\nthree\n"));
+  SeenIds reloaded(file);
+  CHECK(reloaded.contains("two"));
+  CHECK(reloaded.contains("three"));
+}

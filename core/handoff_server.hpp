@@ -1,0 +1,73 @@
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/handoff.hpp"
+#include "core/transport.hpp"
+
+namespace mqchat {
+
+/// The listen's end of the send hand-off (core/handoff.hpp): a thread that accepts requests on
+/// state/NAME/listen.sock, looks the recipient up and publishes on the listen's own connection,
+/// and answers with the broker's verdict. The listen's receive loop stays the only reader of
+/// the connection: it passes what belongs to a lookup here through claim().
+class HandoffServer {
+ public:
+  /// Serves OWNER's sends on TRANSPORT (connected to BROKERS, and outliving this object);
+  /// TIMEOUT bounds a lookup and each acknowledgement, as on a direct connection. A send meant
+  /// for other brokers is told to connect itself.
+  HandoffServer(std::filesystem::path state_dir, std::string owner, Transport& transport,
+                Millis timeout, std::vector<std::string> brokers);
+  /// Stops serving (see stop()).
+  ~HandoffServer();
+  HandoffServer(const HandoffServer&) = delete;
+  HandoffServer& operator=(const HandoffServer&) = delete;
+
+  /// Replaces any stale socket with a fresh one (0600) and starts serving. Call while holding
+  /// the listen lock, so no other listen serves the same socket. Throws Error when the socket
+  /// cannot be made; sends then simply connect themselves.
+  void start();
+
+  /// Stops accepting, ends a request in progress without a verdict (its sender then sends
+  /// directly), joins the thread and removes the socket. Call before the connection closes.
+  void stop();
+
+  /// True when MSG belongs to a recipient lookup (a directory entry or our own sync marker):
+  /// it is taken, and the receive loop must not treat it as a message.
+  bool claim(const IncomingMessage& msg);
+
+  /// The socket's path.
+  const std::filesystem::path& socket() const { return socket_; }
+
+ private:
+  class Borrowed;
+
+  void serve();
+  void handle(int client);
+  handoff::Reply execute(const handoff::Request& request);
+
+  std::filesystem::path socket_;
+  std::string owner_;
+  Transport& transport_;
+  Millis timeout_;
+  std::vector<std::string> brokers_;
+  int listen_fd_ = -1;
+  int wake_[2] = {-1, -1};
+  std::thread thread_;
+  std::atomic<bool> stopping_{false};
+
+  // Messages claimed for the lookup in progress.
+  std::mutex mutex_;
+  std::condition_variable arrived_;
+  std::deque<IncomingMessage> claimed_;
+  bool looking_up_ = false;
+};
+
+}  // namespace mqchat

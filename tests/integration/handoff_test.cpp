@@ -1,0 +1,143 @@
+// The send hand-off: with a listen running for the sender's profile, send and group send give
+// their messages to it over state/NAME/listen.sock instead of connecting; without one (or with
+// the stale socket of a killed listen) they connect themselves. Same exit codes either way.
+
+#include <signal.h>
+
+#include "tests/integration/group_steps.hpp"
+#include "tests/integration/harness.hpp"
+
+using namespace itest;
+
+namespace {
+
+// The listen's socket under the user's state dir, wherever the store puts it.
+std::filesystem::path socket_of(const User& user) {
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(user.home())) {
+    if (entry.path().filename() == "listen.sock") return entry.path();
+  }
+  return {};
+}
+
+// `listen -v` of USER in the background, once it says it listens (its hand-off serves by then).
+std::unique_ptr<Process> start_verbose_listen(const User& user) {
+  auto listen = user.start({"-v", "listen", "--json"});
+  bool ready = wait_until(
+      [&] {
+        listen->drain();
+        return listen->err().find("listening as") != std::string::npos;
+      },
+      15s, 20ms);
+  INFO(listen->describe());
+  REQUIRE(ready);
+  return listen;
+}
+
+std::size_t count_text(const std::vector<nlohmann::json>& messages, const std::string& text) {
+  std::size_t n = 0;
+  for (const auto& m : messages) n += str(m, "text") == text ? 1 : 0;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("with a listen running, send goes through it and the message arrives once",
+          "[handoff][send]") {
+  Broker broker;
+  User alice("alice", broker);
+  User bob("bob", broker);
+  alice.register_user();
+  bob.register_user();
+  auto listen = start_verbose_listen(alice);
+  REQUIRE(std::filesystem::exists(socket_of(alice)));
+
+  auto r = alice.run({"-v", "send", "--json", "bob", "through", "the", "listen"});
+  REQUIRE_EXIT(r, 0);
+  CHECK_THAT(r.err, Catch::Contains("sent through the running listen"));
+  auto result = parse_json_lines(r.out);
+  REQUIRE(result.size() == 1);
+  CHECK(result[0].value("ok", false));
+
+  MqchatOptions three_lines;
+  three_lines.input = "line 1\nline 2\nline 3\n";
+  auto lines = alice.run({"-v", "send", "--lines", "bob"}, three_lines);
+  REQUIRE_EXIT(lines, 0);
+  CHECK_THAT(lines.err, Catch::Contains("sent through the running listen"));
+
+  auto received = bob.receive(4);
+  CHECK(texts_of(received) ==
+        std::vector<std::string>{"through the listen", "line 1", "line 2", "line 3"});
+  CHECK(str(received[0], "id") == str(result[0], "id"));
+  CHECK(str(received[0], "from") == "alice");
+
+  // Written to the history once, by the sender.
+  auto history = alice.run({"history", "--with", "bob", "--json"});
+  REQUIRE_EXIT(history, 0);
+  CHECK(count_text(parse_json_lines(history.out), "through the listen") == 1);
+  CHECK(count_text(parse_json_lines(history.out), "line 2") == 1);
+  stop(*listen);
+}
+
+TEST_CASE("through a running listen, an unknown recipient still exits 3", "[handoff][send]") {
+  Broker broker;
+  User alice("alice", broker);
+  alice.register_user();
+  auto listen = start_verbose_listen(alice);
+
+  auto r = alice.run({"-v", "send", "nobody", "hello?"});
+  CHECK_EXIT(r, 3);
+  CHECK_THAT(r.err, Catch::Contains("cannot send to 'nobody': no such user"));
+  CHECK_THAT(r.err, !Catch::Contains("sending directly"));
+  // The listen kept running and printed nothing of the lookup.
+  listen->drain();
+  CHECK(listen->running());
+  CHECK(listen->out().empty());
+  stop(*listen);
+}
+
+TEST_CASE("with a listen running, group send goes through it", "[handoff][group]") {
+  Broker broker;
+  User alice("alice", broker);
+  User bob("bob", broker);
+  alice.register_user();
+  bob.register_user();
+  join(alice, "Group_1");
+  join(bob, "Group_1");
+  auto listen = start_verbose_listen(alice);
+
+  auto r = alice.run({"-v", "group", "send", "Group_1", "hello group"});
+  REQUIRE_EXIT(r, 0);
+  CHECK_THAT(r.err, Catch::Contains("sent through the running listen"));
+  // bob joined after alice: her message is all he gets.
+  CHECK(texts_of(bob.receive(1)) == std::vector<std::string>{"hello group"});
+
+  auto not_member = alice.run({"group", "send", "Group_2", "x"});
+  CHECK_EXIT(not_member, 3);
+  stop(*listen);
+}
+
+TEST_CASE("the stale socket of a killed listen makes send connect itself", "[handoff][send]") {
+  Broker broker;
+  User alice("alice", broker);
+  User bob("bob", broker);
+  alice.register_user();
+  bob.register_user();
+  auto listen = start_verbose_listen(alice);
+  auto socket = socket_of(alice);
+  listen->signal(SIGKILL);
+  REQUIRE(listen->wait_exit(5s).has_value());
+  REQUIRE(std::filesystem::exists(socket));  // left behind: nobody serves it
+
+  auto r = alice.run({"-v", "send", "bob", "after the crash"});
+  REQUIRE_EXIT(r, 0);
+  CHECK_THAT(r.err, Catch::Contains("sending directly"));
+  CHECK(texts_of(bob.receive(1)) == std::vector<std::string>{"after the crash"});
+
+  // The next listen replaces the stale socket and serves again.
+  auto again = start_verbose_listen(alice);
+  auto through = alice.run({"-v", "send", "bob", "served again"});
+  REQUIRE_EXIT(through, 0);
+  CHECK_THAT(through.err, Catch::Contains("sent through the running listen"));
+  stop(*again);
+  CHECK_FALSE(std::filesystem::exists(socket));
+}
