@@ -1,0 +1,41 @@
+#include "cmd/listen_delivery.hpp"
+
+namespace mqchat {
+
+bool ListenDelivery::show(const Envelope& envelope) {
+  if (hook_) {
+    auto failed = hook_->run(envelope);
+    // The hook's failure is its own business: say so and go on with the next message.
+    if (!failed.empty()) {
+      ctx_.warn("--exec '" + hook_->argv()[0] + "' " + failed + " for message " + envelope.id);
+    }
+  } else if (!printer_.print(envelope)) {
+    return false;
+  }
+  ++shown_;
+  return true;
+}
+
+bool ListenDelivery::deliver(const Envelope& envelope) {
+  if (!filter_.wants(envelope)) {
+    deferred_.add(envelope);
+  } else if (!show(envelope)) {
+    return false;  // not shown: leave it unmarked, the session keeps nothing else
+  }
+  inbox_.mark_shown(envelope);
+  return true;
+}
+
+bool ListenDelivery::offer_deferred(const std::function<bool()>& done) {
+  auto waiting = deferred_.read();
+  if (waiting.empty()) return true;
+  std::vector<Envelope> keep;
+  bool output_open = true;
+  for (const auto& e : waiting) {
+    if (!output_open || done() || !filter_.wants(e) || !(output_open = show(e))) keep.push_back(e);
+  }
+  deferred_.replace(keep);
+  return output_open;
+}
+
+}  // namespace mqchat
