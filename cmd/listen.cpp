@@ -194,6 +194,12 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
   } catch (const Error& e) {
     ctx.warn(std::string("could not mark '") + profile.name + "' offline: " + e.what());
   }
+  // paho acknowledged whatever the session delivered, read or not: what came after the last
+  // message listen took (--count reached, a signal, a closed pipe) waits for the next listen.
+  while (auto msg = transport->next_message(Millis(0))) {
+    if (groups.follow(*msg)) continue;
+    if (auto envelope = inbox.accept(*msg, warn)) delivery.set_aside(*envelope);
+  }
   int shown = delivery.shown();
   if (opts.count && shown < *opts.count && !stop_requested() && output_open) {
     throw timeout_error("listen timed out after " + std::to_string(shown) + " of " +

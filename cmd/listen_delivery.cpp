@@ -16,11 +16,20 @@ bool ListenDelivery::show(const Envelope& envelope) {
   return true;
 }
 
+void ListenDelivery::set_aside(const Envelope& envelope) {
+  deferred_.add(envelope);
+  inbox_.mark_shown(envelope);
+}
+
 bool ListenDelivery::deliver(const Envelope& envelope) {
   if (!filter_.wants(envelope)) {
-    deferred_.add(envelope);
-  } else if (!show(envelope)) {
-    return false;  // not shown: leave it unmarked, the session keeps nothing else
+    set_aside(envelope);
+    return true;
+  }
+  if (!show(envelope)) {
+    // The output is gone and paho has acknowledged the message: the next listen shows it.
+    set_aside(envelope);
+    return false;
   }
   inbox_.mark_shown(envelope);
   return true;

@@ -29,6 +29,10 @@ class ListenDelivery {
   /// message is then left unmarked.
   bool deliver(const Envelope& envelope);
 
+  /// Keeps ENVELOPE for the next listen without showing it (it arrived after listen was done)
+  /// and marks it handled.
+  void set_aside(const Envelope& envelope);
+
   /// Shows the deferred messages of earlier listens that pass the filters, until DONE says
   /// stop; keeps the rest for later. False when the output is gone.
   bool offer_deferred(const std::function<bool()>& done);

@@ -226,8 +226,20 @@ TEST_CASE("listen --match accepts a back-reference", "[listen][match]") {
   Fixture f;
   REQUIRE(f.alice.run({"send", "bob", "no repeat"}).code == 0);
   REQUIRE(f.alice.run({"send", "bob", "hey hey"}).code == 0);
-  auto r = f.bob.run({"listen", "--match", "(\\w+) \\1", "--format", "{text}", "--count", "1",
-                      "--timeout", "5"});
+  auto r = f.bob.run(
+      {"listen", "--match", "(\\w+) \\1", "--format", "{text}", "--count", "1", "--timeout", "5"});
   CHECK(r.code == 0);
   CHECK(r.out == "hey hey\n");
+}
+
+TEST_CASE("listen --count keeps what the session delivered after the count for the next listen",
+          "[listen]") {
+  Fixture f;
+  for (const char* t : {"one", "two", "three"}) REQUIRE(f.alice.run({"send", "bob", t}).code == 0);
+  auto first = f.bob.run({"listen", "--format", "{text}", "--count", "1", "--timeout", "5"});
+  CHECK(first.code == 0);
+  CHECK(first.out == "one\n");
+  auto rest = f.bob.run({"listen", "--format", "{text}", "--count", "2", "--timeout", "5"});
+  CHECK(rest.code == 0);
+  CHECK(rest.out == "two\nthree\n");
 }

@@ -2,6 +2,7 @@
 // MQCHAT_HOME/MQCHAT_BROKER point at the test's own account and broker.
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <ctime>
 #include <filesystem>
