@@ -204,7 +204,9 @@ TEST_CASE("listen on a pipe prints stable plain text, colour only on a terminal"
   auto on_tty = [&](std::vector<std::string> e) {
     e.push_back("SHELL=/bin/sh");
     e.push_back("MQ=" + mqchat_binary());
-    return run_process("script", {"-qec", "\"$MQ\" listen --count 1 --timeout 10", "/dev/null"},
+    auto script = find_program("script");  // util-linux, in every Debian system
+    REQUIRE(script);
+    return run_process(*script, {"-qec", "\"$MQ\" listen --count 1 --timeout 10", "/dev/null"},
                        SpawnOptions{e, std::nullopt, std::nullopt}, 20s);
   };
   auto tty = on_tty(env);
