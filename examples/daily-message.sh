@@ -4,7 +4,7 @@
 # Usage: daily-message.sh USER [TEXT]
 #
 # A crontab line (crontab -e) that reminds bob at 09:00 on weekdays:
-#   0 9 * * 1-5  MQCHAT_HOME=$HOME/.mqchat-bot /usr/local/share/mqchat/examples/daily-message.sh bob
+#   0 9 * * 1-5  MQCHAT_HOME=$HOME/.mqchat-bot /usr/local/share/doc/mqchat/examples/daily-message.sh bob
 #
 # cron runs with a minimal environment and no terminal; mqchat needs neither. Point it at the
 # account with MQCHAT_HOME or MQCHAT_PROFILE, and at the broker with MQCHAT_BROKER, on the
