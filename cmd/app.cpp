@@ -224,6 +224,7 @@ int run(int argc, char** argv) {
   ctx.out_is_terminal = ::isatty(STDOUT_FILENO) == 1;
   ctx.in_is_terminal = ::isatty(STDIN_FILENO) == 1;
   ctx.err_is_terminal = ::isatty(STDERR_FILENO) == 1;
+  ctx.out_fd = STDOUT_FILENO;
   std::vector<std::string> args(argv + 1, argv + argc);
   int code = run_app(args, ctx);
   std::cout.flush();

@@ -47,6 +47,7 @@ struct Context {
   bool out_is_terminal = false;  ///< human niceties (colour, relative times) only when true
   bool in_is_terminal = false;
   bool err_is_terminal = false;  ///< progress lines only when true
+  int out_fd = -1;  ///< the descriptor behind `out`, so listen notices a closed pipe; -1: none
   GlobalOptions global;
 
   /// The state store under --home / MQCHAT_HOME / XDG dirs, opened on first use.

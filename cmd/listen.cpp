@@ -8,14 +8,15 @@
 #include "cmd/commands.hpp"
 #include "cmd/group_watch.hpp"
 #include "cmd/handoff.hpp"
-#include "cmd/output.hpp"
+#include "cmd/listen_delivery.hpp"
+#include "cmd/listen_output.hpp"
 #include "cmd/profile_state.hpp"
 #include "cmd/stop_signal.hpp"
 #include "core/arrival_spool.hpp"
 #include "core/clock.hpp"
+#include "core/deferred_messages.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
-#include "core/format.hpp"
 #include "core/inbox.hpp"
 #include "core/names.hpp"
 #include "core/session.hpp"
@@ -36,6 +37,9 @@ struct ListenOptions {
   std::optional<double> timeout;
   std::optional<std::string> from;
   std::optional<std::string> group;
+  std::optional<std::string> match;
+  std::optional<std::string> format;
+  std::optional<std::string> exec;
 };
 
 FileLock lock_session(const SessionGuard& guard, const Profile& profile) {
@@ -88,18 +92,29 @@ class LinkWatch {
   bool lost_ = false;
 };
 
-bool wanted(const Envelope& e, const ListenOptions& opts) {
-  return (!opts.from || e.from == *opts.from) && (!opts.group || e.group == *opts.group);
-}
+// The filters, output form and hook of OPTS, checked before any network I/O.
+struct ListenPlan {
+  MessageFilter filter;
+  std::optional<MessageTemplate> format;
+  std::optional<ExecHook> hook;
+};
 
-// Prints E; false when the output is gone (a closed pipe), which ends listen quietly.
-bool print(Context& ctx, const Envelope& e) {
-  if (ctx.global.json) {
-    print_json_line(ctx.out, to_json(e));
-  } else {
-    ctx.out << format_message(e, MessageStyle{ctx.colour(), false}) << '\n' << std::flush;
+ListenPlan plan_listen(const ListenOptions& opts, const Context& ctx) {
+  ListenPlan plan;
+  plan.filter.from = opts.from;
+  plan.filter.group = opts.group;
+  if (opts.match) plan.filter.match = compile_match(*opts.match);
+  if (opts.format && ctx.global.json) {
+    throw usage_error("--format and --json cannot be combined: choose one output form");
   }
-  return static_cast<bool>(ctx.out);
+  if (opts.exec && (opts.format || ctx.global.json)) {
+    throw usage_error(
+        "--exec prints nothing itself: drop --format/--json (the command reads the "
+        "text on stdin and the fields in MQCHAT_* variables)");
+  }
+  if (opts.format) plan.format = MessageTemplate::parse(*opts.format);
+  if (opts.exec) plan.hook.emplace(*opts.exec);
+  return plan;
 }
 
 void run_listen(const ListenOptions& opts, Context& ctx) {
@@ -109,6 +124,7 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
   if (opts.timeout && !(*opts.timeout > 0 && *opts.timeout <= 366 * 86400.0)) {
     throw usage_error("--timeout must be positive seconds, at most a year");
   }
+  auto plan = plan_listen(opts, ctx);
   auto profile = require_profile(ctx);
   auto settings = ctx.settings(&profile);
   auto state_dir = ctx.store().profile_state_dir(profile.name);
@@ -118,6 +134,9 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
   auto history = open_history(ctx, profile);
   Inbox inbox(profile.name, seen, history);
   auto warn = [&ctx](const std::string& m) { ctx.warn(m); };
+  DeferredMessages deferred(state_dir / "deferred.jsonl");
+  ListenDelivery delivery(ctx, inbox, deferred, plan.filter,
+                          MessagePrinter(ctx, std::move(plan.format)), std::move(plan.hook));
 
   // What register, login, group join or an earlier listen received but did not show comes
   // first. Read before connecting: from then on the spool appends to the same file.
@@ -149,22 +168,17 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
   const auto deadline = opts.timeout
                             ? Clock::now() + Millis(static_cast<long long>(*opts.timeout * 1000))
                             : Clock::time_point::max();
-  int shown = 0;
   bool output_open = true;
   auto done = [&] {
-    return stop_requested() || !output_open || (opts.count && shown >= *opts.count);
+    return stop_requested() || !output_open || (opts.count && delivery.shown() >= *opts.count);
   };
   // True once MSG is dealt with for good: shown and recorded, filtered out, or dropped.
   auto handle = [&](const IncomingMessage& msg) {
     if (handoff->claim(msg) || groups.follow(msg)) return true;
     auto envelope = inbox.accept(msg, warn);
-    if (!envelope) return true;
-    if (wanted(*envelope, opts)) {
-      output_open = print(ctx, *envelope);
-      if (!output_open) return false;  // not shown: stays pending for the next listen
-      ++shown;
-    }
-    inbox.record(*envelope);
+    if (envelope) output_open = delivery.deliver(*envelope);
+    // Settled either way: shown and recorded, or set aside for the next listen (also when the
+    // output is gone).
     return true;
   };
   auto go_offline = [&] {
@@ -185,6 +199,8 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
   };
 
   try {
+    // Messages an earlier filtered listen set aside come first: they are the oldest.
+    output_open = delivery.offer_deferred(done);
     // The seen ids make a replay of what an earlier listen already showed harmless.
     for (std::size_t i = 0; i < stashed.size() && !done(); ++i) {
       if (handle(stashed[i])) release();
@@ -199,6 +215,7 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
       }
       groups.poll();
       link.check();
+      if (output_closed(ctx.out_fd)) output_open = false;
     }
   } catch (const Error&) {
     // The state cannot be written (e.g. a full disk): what arrived stays in the pending file
@@ -209,6 +226,9 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
   }
   handoff->stop();  // before the connection goes: a send in progress then sends directly
   go_offline();
+  // What paho delivered after the last message listen took (--count reached, a signal, a
+  // closed pipe) is still in the pending file: the next listen shows it.
+  int shown = delivery.shown();
   if (opts.count && shown < *opts.count && !stop_requested() && output_open) {
     throw timeout_error("listen timed out after " + std::to_string(shown) + " of " +
                         std::to_string(*opts.count) + " messages");
@@ -227,13 +247,28 @@ void add_listen(CLI::App& app, Context& ctx) {
   sub->add_option("--from", opts->from, "Show only messages from USER")->type_name("USER");
   sub->add_option("--group", opts->group, "Show only messages and notices of GROUP")
       ->type_name("GROUP");
+  sub->add_option("--match", opts->match,
+                  "Show only messages whose text matches RE (ECMAScript regex)")
+      ->type_name("RE");
+  sub->add_option("--format", opts->format,
+                  "Print each message through TPL: {id} {type} {from} {to} {group} {text} "
+                  "{sent_at}, \\t \\n")
+      ->type_name("TPL");
+  sub->add_option("--exec", opts->exec,
+                  "Run CMD once per message: text on stdin, fields in MQCHAT_* (no shell)")
+      ->type_name("CMD");
   sub->footer(
-      "Messages that arrived while no listen ran are printed first. Messages hidden by a\n"
-      "filter are still kept in 'mqchat history'.\n\n"
+      "Messages that arrived while no listen ran are printed first. Messages that --from,\n"
+      "--group or --match hide are kept (and are in 'mqchat history'): the next listen shows\n"
+      "them first. --format escapes \\, tab and newline in fields, so a message is one line.\n"
+      "--exec splits CMD on spaces, without a shell; MQCHAT_ID, MQCHAT_TYPE, MQCHAT_FROM,\n"
+      "MQCHAT_TO, MQCHAT_GROUP, MQCHAT_SENT_AT. SIGINT, SIGTERM or a closed pipe end listen\n"
+      "with exit 0.\n\n"
       "Examples:\n"
-      "  mqchat listen\n"
-      "  mqchat listen --json | jq -r '.from + \": \" + .text'\n"
-      "  mqchat listen --from bob --count 1 --timeout 60");
+      "  mqchat listen --format '{sent_at}\\t{from}\\t{text}'\n"
+      "  mqchat send bob 'deploy?' && mqchat listen --from bob --match '^(yes|no)' --count 1 "
+      "--timeout 60\n"
+      "  mqchat listen --exec 'notify-send mqchat'");
   sub->callback([opts, &ctx] { run_listen(*opts, ctx); });
 }
 

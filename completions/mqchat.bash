@@ -19,7 +19,7 @@ _mqchat_cmd_opts() {
     register | login) echo '--phone' ;;
     send) echo '--lines --batch' ;;
     who) echo '--online' ;;
-    listen) echo '--count --timeout --from --group' ;;
+    listen) echo '--count --timeout --from --group --match --format --exec' ;;
     history) echo '--with --group -n' ;;
     'group send') echo '--lines --join' ;;
     'broker start' | 'broker config') echo '--port --bind --data-dir' ;;
@@ -135,8 +135,13 @@ _mqchat() {
         -- "$cur"))
       return 0
       ;;
+    --exec)
+      # A program to run per message (no shell): complete command names.
+      [[ $cmd == listen ]] && COMPREPLY=($(compgen -c -- "$cur"))
+      return 0
+      ;;
     --broker | --connect-timeout | --phone | -n | --count | -t | --timeout | \
-      --port | --bind)
+      --port | --bind | --match | --format)
       return 0
       ;;
   esac

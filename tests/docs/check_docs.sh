@@ -275,7 +275,11 @@ PATH="$tmp/bin:\$PATH"
 expect "=send" mqchat se
 expect "+register login logout whoami send group who listen history broker" mqchat ''
 expect "+--lines --json --home --profile --broker" mqchat send --
-expect "=--from" mqchat listen --f
+expect "=--from --format" mqchat listen --f
+expect "=--match" mqchat listen --ma
+expect "=--exec" mqchat listen --ex
+expect "=" mqchat listen --match ''
+expect "=" mqchat listen --format ''
 expect "+--count --timeout --from" mqchat listen -
 expect "+--with -n" mqchat history -
 expect "=--phone" mqchat register --ph
