@@ -3,6 +3,7 @@
 #include <ostream>
 #include <sstream>
 
+#include "cmd/password_input.hpp"
 #include "core/error.hpp"
 #include "core/names.hpp"
 
@@ -21,6 +22,10 @@ Settings Context::settings(const Profile* profile) {
   auto flags = [this](const std::string& key) -> std::optional<std::string> {
     if (key == "broker") return global.broker;
     if (key == "qos" && global.qos) return std::to_string(*global.qos);
+    if (key == "cafile") return global.cafile;
+    if (key == "cert") return global.cert;
+    if (key == "key") return global.key;
+    if (key == "insecure" && global.insecure) return std::string("true");
     if (key == "connect_timeout" && global.connect_timeout) {
       std::ostringstream s;
       s << *global.connect_timeout;
@@ -30,6 +35,7 @@ Settings Context::settings(const Profile* profile) {
   };
   auto environment = [this](const std::string& key) -> std::optional<std::string> {
     if (key == "broker") return env("MQCHAT_BROKER");
+    if (key == "cafile") return env("MQCHAT_CAFILE");
     return std::nullopt;
   };
   auto from_profile = [profile](const std::string& key) -> std::optional<std::string> {
@@ -44,10 +50,12 @@ Settings Context::settings(const Profile* profile) {
     if (it == config.settings.end()) return std::nullopt;
     return it->second;
   };
-  return resolve_settings({{"the command line", flags},
-                           {"the environment", environment},
-                           {"the profile", from_profile},
-                           {"config.yaml", from_config}});
+  Settings s = resolve_settings({{"the command line", flags},
+                                 {"the environment", environment},
+                                 {"the profile", from_profile},
+                                 {"config.yaml", from_config}});
+  if (profile) use_credentials(*this, s, profile->name, profile);
+  return s;
 }
 
 void Context::warn(const std::string& message) {

@@ -25,22 +25,57 @@ std::string seconds_text(Millis m) {
 // Destroying an async_client stops paho's threads in 100 ms sleeps (MQTTAsync_destroy), which
 // would dominate a one-shot command. Clients are parked here instead and die with the process;
 // the vector is reachable from a global, so LeakSanitizer does not report it.
-void park(std::shared_ptr<mqtt::async_client> client) {
+void park(std::shared_ptr<void> object) {
   static std::mutex mutex;
-  static auto* parked = new std::vector<std::shared_ptr<mqtt::async_client>>();
+  static auto* parked = new std::vector<std::shared_ptr<void>>();
   std::lock_guard<std::mutex> lock(mutex);
-  parked->push_back(std::move(client));
+  parked->push_back(std::move(object));
+}
+
+// What OpenSSL said about the last failed handshake; written from paho's thread.
+struct TlsErrors {
+  std::mutex mutex;
+  std::string last;
+};
+
+// CONNACK codes that mean "who you are was not accepted" (3.1.1: 4, 5; MQTT 5: 0x86, 0x87).
+// mosquitto 2.0 answers a wrong password and an unknown user alike (0x87, or 5 on 3.1.1).
+bool is_credentials_refusal(int code) {
+  return code == 4 || code == 5 || code == 134 || code == 135;
+}
+
+std::string describe_credentials_refusal(const ConnectOptions& o) {
+  if (o.username.empty()) {
+    return "it does not accept anonymous connections: sign in first ('mqchat register NAME' or "
+           "'mqchat login NAME') and give the password with MQCHAT_PASSWORD or --password-file";
+  }
+  if (o.password.empty()) {
+    return "it needs the password of '" + o.username +
+           "': give it with MQCHAT_PASSWORD or --password-file";
+  }
+  return "wrong password for '" + o.username + "', or no account '" + o.username +
+         "' on this broker (its operator adds one with 'mqchat broker adduser " + o.username + "')";
+}
+
+// OpenSSL's words for the usual certificate problems, and what the user can do about each.
+std::string describe_tls_failure(const std::string& openssl) {
+  const std::string trust_hint =
+      ": give the CA certificate that signed the broker's with --cafile or MQCHAT_CAFILE "
+      "(--insecure skips the check, for testing only)";
+  if (openssl.find("certificate verify failed") != std::string::npos) {
+    return "the broker's TLS certificate is not trusted (" + openssl + ")" + trust_hint;
+  }
+  if (openssl.find("hostname") != std::string::npos ||
+      openssl.find("host name") != std::string::npos) {
+    return "the broker's TLS certificate is for another host name (" + openssl + ")" + trust_hint;
+  }
+  return "the TLS handshake failed (" + openssl +
+         "): check that the port speaks TLS and the certificates given with --cafile, --cert "
+         "and --key";
 }
 
 std::string describe_refusal(int code) {
   switch (code) {
-    case 4:
-    case 134:
-      return "bad user name or password (check MQCHAT_PASSWORD or --password-file)";
-    case 5:
-    case 135:
-      return "not authorized (the broker needs a user name and password, or this user is not "
-             "allowed)";
     case 2:
     case 133:
       return "client identifier not valid";
@@ -66,18 +101,26 @@ class PahoTransport final : public Transport {
  public:
   ~PahoTransport() override {
     if (client_) park(std::move(client_));
+    if (conn_) park(std::move(conn_));
   }
 
   ConnectResult connect(const ConnectOptions& options) override {
     options_ = options;
     if (options.servers.empty()) throw usage_error("no broker given: use --broker URL");
     try {
-      return connect_as(MQTTVERSION_5);
+      return connect_any_version();
     } catch (const mqtt::exception& e) {
-      if (!is_protocol_refusal(e.get_return_code())) throw translate_connect(e);
+      // Refused without a password: ask once (on a terminal), then try again with it.
+      const bool may_ask = is_credentials_refusal(e.get_return_code()) &&
+                           !options_.username.empty() && options_.password.empty() &&
+                           options_.ask_password;
+      if (!may_ask) throw translate_connect(e);
+      auto password = options_.ask_password(options_.username);
+      if (!password || password->empty()) throw translate_connect(e);
+      options_.password = *password;
     }
     try {
-      return connect_as(MQTTVERSION_3_1_1);
+      return connect_any_version();
     } catch (const mqtt::exception& e) {
       throw translate_connect(e);
     }
@@ -201,8 +244,48 @@ class PahoTransport final : public Transport {
 
   std::string url() const { return options_.servers.front(); }
 
+  // MQTT 5 first; 3.1.1 when the broker does not speak 5. Throws paho's exception.
+  ConnectResult connect_any_version() {
+    try {
+      return connect_as(MQTTVERSION_5);
+    } catch (const mqtt::exception& e) {
+      if (!is_protocol_refusal(e.get_return_code())) throw;
+    }
+    return connect_as(MQTTVERSION_3_1_1);
+  }
+
+  mqtt::ssl_options tls_options() const {
+    mqtt::ssl_options ssl;
+    const TlsOptions& tls = options_.tls;
+    if (tls.insecure) {
+      ssl.set_enable_server_cert_auth(false);
+      ssl.set_verify(false);
+    } else {
+      ssl.set_enable_server_cert_auth(true);
+      // Checks that the certificate names the host of the URL (paho: X509_check_host/ip).
+      ssl.set_verify(true);
+      if (!tls.cafile.empty()) {
+        ssl.set_trust_store(tls.cafile);
+      } else {
+        ssl.ca_path("/etc/ssl/certs");
+      }
+    }
+    if (!tls.cert.empty()) ssl.set_key_store(tls.cert);
+    if (!tls.key.empty()) ssl.set_private_key(tls.key);
+    ssl.set_error_handler([errors = tls_errors_](const std::string& message) {
+      std::lock_guard<std::mutex> lock(errors->mutex);
+      errors->last = message;
+    });
+    return ssl;
+  }
+
   ConnectResult connect_as(int version) {
     if (client_) park(std::move(client_));
+    // Kept for the client's lifetime (parked with it): paho keeps pointers into it for
+    // automatic reconnects, such as the context of the TLS error handler.
+    if (conn_) park(std::move(conn_));
+    conn_ = std::make_shared<mqtt::connect_options>();
+    mqtt::connect_options& conn = *conn_;
     std::vector<std::string> uris;
     for (const auto& s : options_.servers) uris.push_back(to_paho_uri(s));
     mqtt::create_options create(version, kMaxBuffered);
@@ -214,9 +297,8 @@ class PahoTransport final : public Transport {
     client_->start_consuming();
     client_->set_connected_handler([counter = connections_](const std::string&) { ++*counter; });
 
-    // Built and kept alive here, with properties set on this very object: paho 1.2.0 loses
-    // connect properties across copies (see docs/mqtt-notes.md).
-    mqtt::connect_options conn;
+    // Properties are set on this very object: paho 1.2.0 loses connect properties across
+    // copies (see docs/mqtt-notes.md).
     conn.set_mqtt_version(version);
     conn.set_servers(mqtt::string_collection::create(uris));
     conn.set_keep_alive_interval(30);
@@ -234,14 +316,7 @@ class PahoTransport final : public Transport {
       conn.set_will_message(mqtt::make_message(options_.will->topic, options_.will->payload,
                                                options_.will->qos, options_.will->retain));
     }
-    if (std::any_of(uris.begin(), uris.end(),
-                    [](const std::string& u) { return u.rfind("ssl://", 0) == 0; })) {
-      mqtt::ssl_options ssl;
-      ssl.set_enable_server_cert_auth(true);
-      ssl.ca_path("/etc/ssl/certs");
-      ssl.set_verify(true);
-      conn.set_ssl(ssl);
-    }
+    if (uses_tls()) conn.set_ssl(tls_options());
     if (version == MQTTVERSION_5 && options_.session_expiry_seconds > 0) {
       conn.set_properties(mqtt::properties{{mqtt::property::SESSION_EXPIRY_INTERVAL,
                                             static_cast<int>(options_.session_expiry_seconds)}});
@@ -256,11 +331,32 @@ class PahoTransport final : public Transport {
     return ConnectResult{response.is_session_present(), version == MQTTVERSION_5 ? 5 : 4};
   }
 
+  bool uses_tls() const {
+    return std::any_of(options_.servers.begin(), options_.servers.end(),
+                       [](const std::string& u) { return to_paho_uri(u).rfind("ssl://", 0) == 0; });
+  }
+
+  std::string last_tls_error() const {
+    std::lock_guard<std::mutex> lock(tls_errors_->mutex);
+    return tls_errors_->last;
+  }
+
   Error translate_connect(const mqtt::exception& e) const {
     int rc = e.get_return_code();
+    if (is_credentials_refusal(rc)) {
+      return unavailable_error("the broker at " + url() + " refused the connection: " +
+                               describe_credentials_refusal(options_));
+    }
     if (rc > 0 && rc != 1 && rc != 132) {
       return unavailable_error("the broker at " + url() +
                                " refused the connection: " + describe_refusal(rc));
+    }
+    // paho reports any handshake failure as -1; OpenSSL's reason came through the handler.
+    if (uses_tls()) {
+      if (auto tls = last_tls_error(); !tls.empty()) {
+        return unavailable_error("cannot connect to the broker at " + url() + ": " +
+                                 describe_tls_failure(tls));
+      }
     }
     return unavailable_error("cannot reach the broker at " + url() +
                              ": connection failed (is it running? start one with 'mqchat broker "
@@ -269,6 +365,8 @@ class PahoTransport final : public Transport {
 
   ConnectOptions options_;
   std::shared_ptr<mqtt::async_client> client_;
+  std::shared_ptr<mqtt::connect_options> conn_;
+  std::shared_ptr<TlsErrors> tls_errors_ = std::make_shared<TlsErrors>();
   int version_ = MQTTVERSION_5;
   // Shared with paho's callback thread, which may outlive this object in a parked client.
   std::shared_ptr<std::atomic<std::uint64_t>> connections_ =

@@ -32,11 +32,18 @@ std::optional<double> parse_seconds(const std::string& text) {
   }
 }
 
+std::optional<bool> parse_flag(const std::string& text) {
+  if (text == "true" || text == "1" || text == "yes") return true;
+  if (text == "false" || text == "0" || text == "no") return false;
+  return std::nullopt;
+}
+
 }  // namespace
 
 const std::vector<std::string>& setting_keys() {
-  static const std::vector<std::string> keys = {"broker", "qos", "connect_timeout",
-                                                "max_text_bytes", "session_expiry"};
+  static const std::vector<std::string> keys = {
+      "broker", "qos", "connect_timeout", "max_text_bytes", "session_expiry", "cafile",
+      "cert",   "key", "insecure"};
   return keys;
 }
 
@@ -46,6 +53,8 @@ std::string default_setting(const std::string& key) {
   if (key == "connect_timeout") return "5";
   if (key == "max_text_bytes") return "65536";
   if (key == "session_expiry") return std::to_string(30 * 24 * 3600);
+  if (key == "cafile" || key == "cert" || key == "key") return "";
+  if (key == "insecure") return "false";
   throw usage_error("unknown setting '" + key + "' (see 'mqchat config list')");
 }
 
@@ -93,6 +102,19 @@ Settings resolve_settings(const std::vector<std::pair<std::string, SettingLayer>
     throw bad("session_expiry", expiry_src, expiry, "give seconds, at least 60");
   }
   s.session_expiry_seconds = static_cast<std::uint32_t>(*e);
+
+  s.tls.cafile = lookup("cafile").first;
+  s.tls.cert = lookup("cert").first;
+  s.tls.key = lookup("key").first;
+  if (s.tls.cert.empty() != s.tls.key.empty()) {
+    throw usage_error(
+        "a client certificate needs both --cert and --key (or the settings cert "
+        "and key)");
+  }
+  auto [insecure, insecure_src] = lookup("insecure");
+  auto flag = parse_flag(insecure);
+  if (!flag) throw bad("insecure", insecure_src, insecure, "use true or false");
+  s.tls.insecure = *flag;
   return s;
 }
 
