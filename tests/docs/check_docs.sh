@@ -281,7 +281,7 @@ expect "=--online" mqchat who --on
 expect "=--profile" mqchat send --pro
 expect "=--json" mqchat --js
 expect "=0 1 2" mqchat --qos ''
-expect "=start config" mqchat broker ''
+expect "=start config adduser deluser" mqchat broker ''
 expect "+--port --bind --data-dir" mqchat broker start --
 expect "=--data-dir" mqchat broker config --d
 expect "=alice" mqchat send al
