@@ -32,12 +32,6 @@ void park(std::shared_ptr<void> object) {
   parked->push_back(std::move(object));
 }
 
-// What OpenSSL said about the last failed handshake; written from paho's thread.
-struct TlsErrors {
-  std::mutex mutex;
-  std::string last;
-};
-
 // CONNACK codes that mean "who you are was not accepted" (3.1.1: 4, 5; MQTT 5: 0x86, 0x87).
 // mosquitto 2.0 answers a wrong password and an unknown user alike (0x87, or 5 on 3.1.1).
 bool is_credentials_refusal(int code) {
@@ -55,23 +49,6 @@ std::string describe_credentials_refusal(const ConnectOptions& o) {
   }
   return "wrong password for '" + o.username + "', or no account '" + o.username +
          "' on this broker (its operator adds one with 'mqchat broker adduser " + o.username + "')";
-}
-
-// OpenSSL's words for the usual certificate problems, and what the user can do about each.
-std::string describe_tls_failure(const std::string& openssl) {
-  const std::string trust_hint =
-      ": give the CA certificate that signed the broker's with --cafile or MQCHAT_CAFILE "
-      "(--insecure skips the check, for testing only)";
-  if (openssl.find("certificate verify failed") != std::string::npos) {
-    return "the broker's TLS certificate is not trusted (" + openssl + ")" + trust_hint;
-  }
-  if (openssl.find("hostname") != std::string::npos ||
-      openssl.find("host name") != std::string::npos) {
-    return "the broker's TLS certificate is for another host name (" + openssl + ")" + trust_hint;
-  }
-  return "the TLS handshake failed (" + openssl +
-         "): check that the port speaks TLS and the certificates given with --cafile, --cert "
-         "and --key";
 }
 
 std::string describe_refusal(int code) {
@@ -272,17 +249,16 @@ class PahoTransport final : public Transport {
     }
     if (!tls.cert.empty()) ssl.set_key_store(tls.cert);
     if (!tls.key.empty()) ssl.set_private_key(tls.key);
-    ssl.set_error_handler([errors = tls_errors_](const std::string& message) {
-      std::lock_guard<std::mutex> lock(errors->mutex);
-      errors->last = message;
-    });
+    // No ssl error handler: paho-cpp 1.2.0 gives the C library a context pointer to the
+    // ssl_options object the handler was set on, which a copy into connect_options leaves
+    // dangling; the handler then crashes on the first TLS error (seen: SIGSEGV in listen).
     return ssl;
   }
 
   ConnectResult connect_as(int version) {
     if (client_) park(std::move(client_));
     // Kept for the client's lifetime (parked with it): paho keeps pointers into it for
-    // automatic reconnects, such as the context of the TLS error handler.
+    // automatic reconnects.
     if (conn_) park(std::move(conn_));
     conn_ = std::make_shared<mqtt::connect_options>();
     mqtt::connect_options& conn = *conn_;
@@ -336,11 +312,6 @@ class PahoTransport final : public Transport {
                        [](const std::string& u) { return to_paho_uri(u).rfind("ssl://", 0) == 0; });
   }
 
-  std::string last_tls_error() const {
-    std::lock_guard<std::mutex> lock(tls_errors_->mutex);
-    return tls_errors_->last;
-  }
-
   Error translate_connect(const mqtt::exception& e) const {
     int rc = e.get_return_code();
     if (is_credentials_refusal(rc)) {
@@ -353,10 +324,12 @@ class PahoTransport final : public Transport {
     }
     // paho reports any handshake failure as -1; OpenSSL's reason came through the handler.
     if (uses_tls()) {
-      if (auto tls = last_tls_error(); !tls.empty()) {
-        return unavailable_error("cannot connect to the broker at " + url() + ": " +
-                                 describe_tls_failure(tls));
-      }
+      // paho reports a refused TCP connect and a refused certificate alike, as -1.
+      return unavailable_error(
+          "cannot connect to the broker at " + url() +
+          " over TLS: the connection or the TLS handshake failed; is the broker running, and is "
+          "its certificate trusted? (give the CA certificate with --cafile or MQCHAT_CAFILE; "
+          "--insecure skips the check, for testing only)");
     }
     return unavailable_error("cannot reach the broker at " + url() +
                              ": connection failed (is it running? start one with 'mqchat broker "
@@ -366,7 +339,6 @@ class PahoTransport final : public Transport {
   ConnectOptions options_;
   std::shared_ptr<mqtt::async_client> client_;
   std::shared_ptr<mqtt::connect_options> conn_;
-  std::shared_ptr<TlsErrors> tls_errors_ = std::make_shared<TlsErrors>();
   int version_ = MQTTVERSION_5;
   // Shared with paho's callback thread, which may outlive this object in a parked client.
   std::shared_ptr<std::atomic<std::uint64_t>> connections_ =
