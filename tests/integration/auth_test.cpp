@@ -321,3 +321,33 @@ TEST_CASE("a password saved with --save-password lives only in the 0600 profile"
     CHECK((st.st_mode & 0777) == 0600);
   }
 }
+
+TEST_CASE("a publish the broker refuses fails with exit 4 instead of reporting success", "[auth]") {
+  AuthBroker broker;
+  broker.adduser("alice", kAlicePw);
+  broker.adduser("bob", kBobPw);
+  User alice("alice", broker.url());
+  User bob("bob", broker.url());
+  alice.set_password(kAlicePw);
+  bob.set_password(kBobPw);
+  alice.register_user();
+  bob.register_user();
+  // Take away writing into inboxes (everything else as mqchat wrote it) and reload.
+  {
+    std::ifstream in(broker.data_dir() / "acl");
+    std::ostringstream kept;
+    for (std::string line; std::getline(in, line);) {
+      if (line != "pattern write mqchat/v1/inbox/+/%u") kept << line << "\n";
+    }
+    std::ofstream(broker.data_dir() / "acl") << kept.str();
+  }
+  broker.process().signal(SIGHUP);
+  // MQTT 5: the broker answers PUBACK 0x87 and mqchat says so.
+  bool refused = wait_until(
+      [&] {
+        auto r = alice.run({"send", "bob", "refused"});
+        return r.exit_code == 4 && r.err.find("refused the message") != std::string::npos;
+      },
+      5s);
+  CHECK(refused);
+}
