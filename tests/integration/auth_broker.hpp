@@ -15,7 +15,7 @@ namespace itest {
 /// password file and ACL that mqchat generates, in a temp data dir. Stopped by the destructor.
 class AuthBroker {
  public:
-  /// EXTRA_ARGS go to `broker start` (e.g. --tls ...); a TLS port is chosen when TLS is set.
+  /// With TLS, also a TLS listener on a free port with CERT and KEY (`--tls --cert --key`).
   explicit AuthBroker(bool tls = false, const std::filesystem::path& cert = {},
                       const std::filesystem::path& key = {});
   ~AuthBroker();
