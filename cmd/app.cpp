@@ -36,6 +36,19 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
                  "Seconds to wait for the broker to answer (default 5)")
       ->type_name("SEC")
       ->check(CLI::PositiveNumber);
+  app.add_option("--password-file", g.password_file,
+                 "Read the password from the first line of FILE (else env MQCHAT_PASSWORD, or a "
+                 "prompt on a terminal)")
+      ->type_name("FILE");
+  app.add_option("--cafile", g.cafile,
+                 "Trust the CA certificates in FILE for mqtts:// brokers (env MQCHAT_CAFILE)")
+      ->type_name("FILE");
+  app.add_option("--cert", g.cert, "Client certificate for mqtts:// brokers that ask for one")
+      ->type_name("FILE");
+  app.add_option("--key", g.key, "Private key of --cert")->type_name("FILE");
+  app.add_flag("--insecure", g.insecure,
+               "Accept any TLS certificate of the broker: no protection against impostors; "
+               "for testing only");
   app.add_flag("--json", g.json, "Print JSON Lines: one object per line");
   app.add_flag("-q,--quiet", g.quiet, "Print no warnings or progress");
   app.add_flag("-v,--verbose", g.verbose, "Say more about what happens");
@@ -80,8 +93,9 @@ void build(CLI::App& app, Context& ctx) {
 // CLI11 says "A subcommand is required" for a misspelt command; name the word instead.
 std::optional<std::string> unknown_command(const CLI::App& app,
                                            const std::vector<std::string>& args) {
-  static const std::vector<std::string> kTakesValue = {"--broker", "--profile", "--home", "--qos",
-                                                       "--connect-timeout"};
+  static const std::vector<std::string> kTakesValue = {
+      "--broker",        "--profile", "--home", "--qos", "--connect-timeout",
+      "--password-file", "--cafile",  "--cert", "--key"};
   for (std::size_t i = 0; i < args.size(); ++i) {
     const auto& a = args[i];
     if (a == "--") return std::nullopt;

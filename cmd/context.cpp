@@ -5,6 +5,7 @@
 #include <ostream>
 #include <sstream>
 
+#include "cmd/password_input.hpp"
 #include "core/error.hpp"
 #include "core/names.hpp"
 
@@ -20,13 +21,19 @@ StateStore& Context::store() {
 }
 
 Settings Context::settings(const Profile* profile) {
-  return resolve_settings(setting_layers(profile));
+  Settings s = resolve_settings(setting_layers(profile));
+  if (profile) use_credentials(*this, s, profile->name, profile);
+  return s;
 }
 
 std::vector<std::pair<std::string, SettingLayer>> Context::setting_layers(const Profile* profile) {
   auto flags = [this](const std::string& key) -> std::optional<std::string> {
     if (key == "broker") return global.broker;
     if (key == "qos" && global.qos) return std::to_string(*global.qos);
+    if (key == "cafile") return global.cafile;
+    if (key == "cert") return global.cert;
+    if (key == "key") return global.key;
+    if (key == "insecure" && global.insecure) return std::string("true");
     if (key == "connect_timeout" && global.connect_timeout) {
       std::ostringstream s;
       s << *global.connect_timeout;
@@ -36,6 +43,7 @@ std::vector<std::pair<std::string, SettingLayer>> Context::setting_layers(const 
   };
   auto environment = [this](const std::string& key) -> std::optional<std::string> {
     if (key == "broker") return env("MQCHAT_BROKER");
+    if (key == "cafile") return env("MQCHAT_CAFILE");
     return std::nullopt;
   };
   // The layers outlive this call: they hold copies, never references to our locals.

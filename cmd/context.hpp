@@ -24,6 +24,11 @@ struct GlobalOptions {
   std::optional<std::string> home;
   std::optional<int> qos;
   std::optional<double> connect_timeout;
+  std::optional<std::string> password_file;  ///< the password, on the file's first line
+  std::optional<std::string> cafile;
+  std::optional<std::string> cert;
+  std::optional<std::string> key;
+  bool insecure = false;
   bool json = false;
   bool quiet = false;
   bool verbose = false;
@@ -53,6 +58,8 @@ struct Context {
   /// The state store under --home / MQCHAT_HOME / XDG dirs, opened on first use.
   StateStore& store();
   /// Settings resolved flag > environment > profile > config > default (PROFILE may be null).
+  /// With a PROFILE, its name is the MQTT user name and the password comes from
+  /// --password-file, MQCHAT_PASSWORD, the profile (--save-password) or a terminal prompt.
   Settings settings(const Profile* profile = nullptr);
   /// The layers settings() resolves from, first match wins: each named by where it comes from
   /// ("the command line", "the environment", "the profile", "config.yaml").

@@ -4,6 +4,7 @@
 #include "cmd/broker_choice.hpp"
 #include "cmd/commands.hpp"
 #include "cmd/output.hpp"
+#include "cmd/password_input.hpp"
 #include "cmd/profile_state.hpp"
 #include "core/account.hpp"
 #include "core/error.hpp"
@@ -17,6 +18,7 @@ namespace {
 struct LoginOptions {
   std::string name;
   std::optional<std::string> phone;
+  bool save_password = false;
 };
 
 void run_login(const LoginOptions& opts, Context& ctx) {
@@ -25,6 +27,8 @@ void run_login(const LoginOptions& opts, Context& ctx) {
   if (opts.phone) phone = normalize_phone(*opts.phone);
   auto local = ctx.store().load_profile(opts.name);
   auto settings = ctx.settings(local ? &*local : nullptr);
+  use_credentials(ctx, settings, opts.name, local ? &*local : nullptr);
+  if (opts.save_password) require_password(ctx, settings);
   auto warn = [&ctx](const std::string& m) { ctx.warn(m); };
 
   Profile profile;
@@ -46,6 +50,7 @@ void run_login(const LoginOptions& opts, Context& ctx) {
     pending_inbox(ctx, profile).stash(enrolment.early_messages);
   }
   remember_broker(ctx, profile);
+  remember_connection(ctx, profile, settings, opts.save_password);
   ctx.store().save_profile(profile);
   ctx.store().update_config([&](Config& c) { c.current_profile = profile.name; });
 
@@ -85,10 +90,15 @@ void add_login(CLI::App& app, Context& ctx) {
   sub->add_option("name", opts->name, "Registered user name")->required();
   sub->add_option("--phone", opts->phone, "The mobile number given at registration")
       ->type_name("NUMBER");
+  sub->add_flag("--save-password", opts->save_password,
+                "Keep the password in the profile (a 0600 file) for later commands");
   sub->footer(
+      "On a broker with accounts the password comes from MQCHAT_PASSWORD, --password-file or a\n"
+      "prompt on the terminal, never from the command line.\n\n"
       "Examples:\n"
       "  mqchat login alice --phone +15551234\n"
-      "  mqchat --home ~/work-chat login bob");
+      "  mqchat --home ~/work-chat login bob\n"
+      "  MQCHAT_PASSWORD=... mqchat --broker mqtts://chat.example login carol --save-password");
   sub->callback([opts, &ctx] { run_login(*opts, ctx); });
 }
 

@@ -4,6 +4,7 @@
 #include "cmd/broker_choice.hpp"
 #include "cmd/commands.hpp"
 #include "cmd/output.hpp"
+#include "cmd/password_input.hpp"
 #include "cmd/profile_state.hpp"
 #include "core/account.hpp"
 #include "core/names.hpp"
@@ -15,12 +16,15 @@ namespace {
 struct RegisterOptions {
   std::string name;
   std::optional<std::string> phone;
+  bool save_password = false;
 };
 
 void run_register(const RegisterOptions& opts, Context& ctx) {
   validate_name(opts.name, "user");
   std::string phone = opts.phone ? normalize_phone(*opts.phone) : std::string();
   auto settings = ctx.settings();
+  use_credentials(ctx, settings, opts.name, nullptr);
+  if (opts.save_password) require_password(ctx, settings);
   auto warn = [&ctx](const std::string& m) { ctx.warn(m); };
 
   auto session = ctx.make_transport();
@@ -28,6 +32,7 @@ void run_register(const RegisterOptions& opts, Context& ctx) {
   Profile& profile = enrolment.profile;
   pending_inbox(ctx, profile).stash(enrolment.early_messages);
   remember_broker(ctx, profile);
+  remember_connection(ctx, profile, settings, opts.save_password);
   ctx.store().save_profile(profile);
   ctx.store().update_config([&](Config& c) { c.current_profile = profile.name; });
 
@@ -46,10 +51,16 @@ void add_register(CLI::App& app, Context& ctx) {
   sub->add_option("name", opts->name, "User name: 1-32 of A-Z a-z 0-9 _ . -")->required();
   sub->add_option("--phone", opts->phone, "Mobile number, stored in the directory")
       ->type_name("NUMBER");
+  sub->add_flag("--save-password", opts->save_password,
+                "Keep the password in the profile (a 0600 file) for later commands");
   sub->footer(
+      "On a broker with accounts the password comes from MQCHAT_PASSWORD, --password-file or a\n"
+      "prompt on the terminal, never from the command line.\n\n"
       "Examples:\n"
       "  mqchat register alice --phone +15551234\n"
-      "  MQCHAT_BROKER=mqtt://chat.example:1883 mqchat register bob");
+      "  MQCHAT_BROKER=mqtt://chat.example:1883 mqchat register bob\n"
+      "  mqchat --broker mqtts://chat.example --password-file ~/.mqchat-pw register carol "
+      "--save-password");
   sub->callback([opts, &ctx] { run_register(*opts, ctx); });
 }
 

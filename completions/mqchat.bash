@@ -10,19 +10,21 @@
 #
 # tests/docs/check_docs.sh checks that every option in `mqchat CMD --help` is listed here.
 
-_mqchat_global_opts='--broker --profile --home --qos --connect-timeout --json -q --quiet
-  -v --verbose --version -h --help'
+_mqchat_global_opts='--broker --profile --home --qos --connect-timeout --password-file --cafile
+  --cert --key --insecure --json -q --quiet -v --verbose --version -h --help'
 
 # Options of each command, besides the global ones.
 _mqchat_cmd_opts() {
   case $1 in
-    register | login) echo '--phone' ;;
+    register | login) echo '--phone --save-password' ;;
     send) echo '--lines --batch' ;;
     who) echo '--online' ;;
     listen) echo '--count --timeout --from --group --match --format --exec' ;;
     history) echo '--with --group -n' ;;
     'group send') echo '--lines --join' ;;
-    'broker start' | 'broker config') echo '--port --bind --data-dir' ;;
+    'broker start' | 'broker config') echo '--port --bind --data-dir --auth --tls --tls-port --cert --key' ;;
+    'broker adduser') echo '--data-dir --password-file' ;;
+    'broker deluser') echo '--data-dir' ;;
     'config set' | 'config unset') echo '--in-profile' ;;
   esac
 }
@@ -84,7 +86,8 @@ _mqchat() {
         state_opts+=("$word")
         ;;
       --broker | --qos | --connect-timeout | --phone | -n | --count | -t | --timeout | --from | \
-        --with | --group | --port | --bind | --data-dir)
+        --with | --group | --port | --bind | --data-dir | --tls-port | --password-file | --cafile | \
+        --cert | --key)
         ((i++))
         [[ ${COMP_WORDS[i]} == '=' ]] && ((i++))
         ;;
@@ -110,6 +113,11 @@ _mqchat() {
     --home | --data-dir)
       compopt -o filenames 2>/dev/null
       mapfile -t COMPREPLY < <(compgen -d -- "$cur")
+      return 0
+      ;;
+    --password-file | --cafile | --cert | --key)
+      compopt -o filenames 2>/dev/null
+      mapfile -t COMPREPLY < <(compgen -f -- "$cur")
       return 0
       ;;
     --qos)
@@ -141,7 +149,7 @@ _mqchat() {
       return 0
       ;;
     --broker | --connect-timeout | --phone | -n | --count | -t | --timeout | \
-      --port | --bind | --match | --format)
+      --port | --bind | --match | --format | --tls-port)
       return 0
       ;;
   esac
@@ -161,7 +169,7 @@ _mqchat() {
     COMPREPLY=($(compgen -W 'register login logout whoami send group who listen history broker
       config profile' -- "$cur"))
   elif [[ $cmd == broker && -z $sub ]]; then
-    COMPREPLY=($(compgen -W 'start config' -- "$cur"))
+    COMPREPLY=($(compgen -W 'start config adduser deluser' -- "$cur"))
   elif [[ $cmd == group && -z $sub ]]; then
     COMPREPLY=($(compgen -W 'join leave send list members' -- "$cur"))
   elif [[ $cmd == group && -z $arg && $sub =~ ^(join|leave|send|members)$ ]]; then

@@ -30,12 +30,40 @@ bool is_valid_bind(const std::string& bind) {
   return true;
 }
 
-// The access section. Issue 5 (--auth) replaces it with allow_anonymous false, password_file
-// and acl_file; everything else in the config stays the same.
-void render_access(std::ostream& os, const BrokerOptions&) {
-  os << "# Open broker: anyone who can reach the listener may connect and post as anyone.\n"
-        "# Keep it on loopback unless everyone who can reach it is trusted.\n"
-        "allow_anonymous true\n";
+bool has_line_break(const std::string& text) {
+  return text.find_first_of(std::string("\n\r\0", 3)) != std::string::npos;
+}
+
+// A path that ends up on a config line: one line, and absolute so it works from anywhere.
+void validate_config_path(const std::filesystem::path& path, const std::string& what,
+                          const std::string& option) {
+  if (path.empty()) throw usage_error("no " + what + ": give one with " + option);
+  if (has_line_break(path.string())) {
+    throw usage_error("invalid " + what + " path: it must not contain line breaks");
+  }
+}
+
+void render_access(std::ostream& os, const BrokerOptions& opts) {
+  if (!opts.auth) {
+    os << "# Open broker: anyone who can reach the listener may connect and post as anyone.\n"
+          "# Keep it on loopback unless everyone who can reach it is trusted; 'mqchat broker\n"
+          "# start --auth' gives every user an account and lets nobody post as another.\n"
+          "allow_anonymous true\n";
+    return;
+  }
+  os << "# Accounts only ('mqchat broker adduser NAME'; mosquitto rereads both files on\n"
+        "# SIGHUP). The ACL lets a user publish only where the sender level is its own name.\n"
+        "allow_anonymous false\n"
+     << "password_file " << password_file_path(opts.data_dir).string() << "\n"
+     << "acl_file " << acl_file_path(opts.data_dir).string() << "\n";
+}
+
+void render_tls_listener(std::ostream& os, const BrokerOptions& opts) {
+  if (!opts.tls) return;
+  os << "# TLS for clients that connect with mqtts://HOST:" << opts.tls->port << ".\n"
+     << "listener " << opts.tls->port << ' ' << opts.bind << "\n"
+     << "certfile " << opts.tls->cert.string() << "\n"
+     << "keyfile " << opts.tls->key.string() << "\n\n";
 }
 
 }  // namespace
@@ -50,9 +78,54 @@ void validate_broker_options(const BrokerOptions& opts) {
   }
   const std::string dir = opts.data_dir.string();
   if (dir.empty()) throw usage_error("no broker data directory: give one with --data-dir");
-  if (dir.find_first_of(std::string("\n\r\0", 3)) != std::string::npos) {
+  if (has_line_break(dir)) {
     throw usage_error("invalid data directory: it must not contain line breaks");
   }
+  if (opts.tls) {
+    if (opts.tls->port < 1 || opts.tls->port > 65535) {
+      throw usage_error("invalid TLS port " + std::to_string(opts.tls->port) + ": use 1-65535");
+    }
+    if (opts.tls->port == opts.port) {
+      throw usage_error("the TLS port and the plain port are both " + std::to_string(opts.port) +
+                        ": choose another with --tls-port");
+    }
+    validate_config_path(opts.tls->cert, "TLS certificate", "--cert");
+    validate_config_path(opts.tls->key, "TLS private key", "--key");
+  }
+}
+
+std::filesystem::path password_file_path(const std::filesystem::path& data_dir) {
+  return data_dir / "passwd";
+}
+
+std::filesystem::path acl_file_path(const std::filesystem::path& data_dir) {
+  return data_dir / "acl";
+}
+
+std::string render_acl() {
+  // Only `pattern` lines: in mosquitto 2.0 a `topic` line before any `user` line applies to
+  // anonymous clients alone. %u is the MQTT user name, which mqchat sets to the mqchat name;
+  // names cannot contain '/', '+' or '#', so %u is always exactly one level.
+  return "# mosquitto ACL written by 'mqchat broker' for wire format mqchat/v1.\n"
+         "# The sender is the last topic level: a user may publish only where it is its own\n"
+         "# name, so nobody can post as, or overwrite the records of, somebody else.\n"
+         "# Everything not allowed here is denied.\n\n"
+         "# Directory entries and presence: everyone reads all, each writes its own.\n"
+         "pattern read mqchat/v1/users/+\n"
+         "pattern write mqchat/v1/users/%u\n"
+         "pattern read mqchat/v1/presence/+\n"
+         "pattern write mqchat/v1/presence/%u\n\n"
+         "# Direct messages: mqchat/v1/inbox/TO/FROM. Read only your own inbox; write\n"
+         "# into anyone's inbox, but only as yourself.\n"
+         "pattern read mqchat/v1/inbox/%u/+\n"
+         "pattern write mqchat/v1/inbox/+/%u\n\n"
+         "# Groups: everyone reads members and traffic; each joins, leaves and posts as itself.\n"
+         "pattern read mqchat/v1/groups/+/members/+\n"
+         "pattern write mqchat/v1/groups/+/members/%u\n"
+         "pattern read mqchat/v1/groups/+/msg/+\n"
+         "pattern write mqchat/v1/groups/+/msg/%u\n\n"
+         "# Private markers that tell a client the retained replay of the directory is over.\n"
+         "pattern readwrite mqchat/v1/sync/%u/+\n";
 }
 
 std::filesystem::path mosquitto_config_path(const BrokerOptions& opts) {
@@ -74,6 +147,7 @@ std::string render_mosquitto_config(const BrokerOptions& opts) {
   os << "# Loopback by default: an open broker must not be reachable from the network by "
         "accident.\n"
      << "listener " << opts.port << ' ' << opts.bind << "\n\n";
+  render_tls_listener(os, opts);
 
   render_access(os, opts);
 

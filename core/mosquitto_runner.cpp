@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/broker_accounts.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
 
@@ -61,6 +62,14 @@ int try_bind(const addrinfo& ai) {
     ::setsockopt(sock.get(), IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on);
   }
   return ::bind(sock.get(), ai.ai_addr, ai.ai_addrlen) == 0 ? 0 : errno;
+}
+
+// mosquitto would only say so in its log, after it started listening on the plain port.
+void check_readable(const fs::path& path, const std::string& what, const std::string& option) {
+  if (::access(path.c_str(), R_OK) != 0) {
+    throw failure("cannot read the " + what + " '" + path.string() + "': " + errno_text(errno) +
+                  " (see " + option + ")");
+  }
 }
 
 bool is_stop_signal(int sig) { return sig == SIGINT || sig == SIGTERM; }
@@ -227,12 +236,19 @@ int run_mosquitto(const BrokerOptions& opts, const fs::path& mosquitto,
   ensure_private_dir(opts.data_dir);
   // Two brokers on one data dir would overwrite each other's config and database. The lock
   // dies with this process, so a killed broker never blocks the next start.
-  auto lock = FileLock::try_acquire(opts.data_dir / "broker.lock");
+  auto lock = FileLock::try_acquire(broker_lock_path(opts.data_dir));
   if (!lock) {
     throw failure("a broker is already running with data dir '" + opts.data_dir.string() +
                   "': stop it, or choose another with --data-dir");
   }
+  // `broker adduser` and `deluser` send SIGHUP to this pid, which we pass on to mosquitto.
   lock->write_note(std::to_string(::getpid()) + "\n");
+  if (opts.auth) prepare_auth_files(opts.data_dir);
+  if (opts.tls) {
+    check_readable(opts.tls->cert, "TLS certificate", "--cert");
+    check_readable(opts.tls->key, "TLS private key", "--key");
+    check_port_free(opts.bind, opts.tls->port);
+  }
   const fs::path config = mosquitto_config_path(opts);
   write_file_atomic(config, render_mosquitto_config(opts));
   if (starting) starting();

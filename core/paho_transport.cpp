@@ -27,22 +27,34 @@ std::string seconds_text(Millis m) {
 // Destroying an async_client stops paho's threads in 100 ms sleeps (MQTTAsync_destroy), which
 // would dominate a one-shot command. Clients are parked here instead and die with the process;
 // the vector is reachable from a global, so LeakSanitizer does not report it.
-void park(std::shared_ptr<mqtt::async_client> client) {
+void park(std::shared_ptr<void> object) {
   static std::mutex mutex;
-  static auto* parked = new std::vector<std::shared_ptr<mqtt::async_client>>();
+  static auto* parked = new std::vector<std::shared_ptr<void>>();
   std::lock_guard<std::mutex> lock(mutex);
-  parked->push_back(std::move(client));
+  parked->push_back(std::move(object));
+}
+
+// CONNACK codes that mean "who you are was not accepted" (3.1.1: 4, 5; MQTT 5: 0x86, 0x87).
+// mosquitto 2.0 answers a wrong password and an unknown user alike (0x87, or 5 on 3.1.1).
+bool is_credentials_refusal(int code) {
+  return code == 4 || code == 5 || code == 134 || code == 135;
+}
+
+std::string describe_credentials_refusal(const ConnectOptions& o) {
+  if (o.username.empty()) {
+    return "it does not accept anonymous connections: sign in first ('mqchat register NAME' or "
+           "'mqchat login NAME') and give the password with MQCHAT_PASSWORD or --password-file";
+  }
+  if (o.password.empty()) {
+    return "it needs the password of '" + o.username +
+           "': give it with MQCHAT_PASSWORD or --password-file";
+  }
+  return "wrong password for '" + o.username + "', or no account '" + o.username +
+         "' on this broker (its operator adds one with 'mqchat broker adduser " + o.username + "')";
 }
 
 std::string describe_refusal(int code) {
   switch (code) {
-    case 4:
-    case 134:
-      return "bad user name or password (check MQCHAT_PASSWORD or --password-file)";
-    case 5:
-    case 135:
-      return "not authorized (the broker needs a user name and password, or this user is not "
-             "allowed)";
     case 2:
     case 133:
       return "client identifier not valid";
@@ -68,18 +80,26 @@ class PahoTransport final : public Transport {
  public:
   ~PahoTransport() override {
     if (client_) park(std::move(client_));
+    if (conn_) park(std::move(conn_));
   }
 
   ConnectResult connect(const ConnectOptions& options) override {
     options_ = options;
     if (options.servers.empty()) throw usage_error("no broker given: use --broker URL");
     try {
-      return connect_as(MQTTVERSION_5);
+      return connect_any_version();
     } catch (const mqtt::exception& e) {
-      if (!is_protocol_refusal(e.get_return_code())) throw translate_connect(e);
+      // Refused without a password: ask once (on a terminal), then try again with it.
+      const bool may_ask = is_credentials_refusal(e.get_return_code()) &&
+                           !options_.username.empty() && options_.password.empty() &&
+                           options_.ask_password;
+      if (!may_ask) throw translate_connect(e);
+      auto password = options_.ask_password(options_.username);
+      if (!password || password->empty()) throw translate_connect(e);
+      options_.password = *password;
     }
     try {
-      return connect_as(MQTTVERSION_3_1_1);
+      return connect_any_version();
     } catch (const mqtt::exception& e) {
       throw translate_connect(e);
     }
@@ -233,8 +253,47 @@ class PahoTransport final : public Transport {
     }
   }
 
+  // MQTT 5 first; 3.1.1 when the broker does not speak 5. Throws paho's exception.
+  ConnectResult connect_any_version() {
+    try {
+      return connect_as(MQTTVERSION_5);
+    } catch (const mqtt::exception& e) {
+      if (!is_protocol_refusal(e.get_return_code())) throw;
+    }
+    return connect_as(MQTTVERSION_3_1_1);
+  }
+
+  mqtt::ssl_options tls_options() const {
+    mqtt::ssl_options ssl;
+    const TlsOptions& tls = options_.tls;
+    if (tls.insecure) {
+      ssl.set_enable_server_cert_auth(false);
+      ssl.set_verify(false);
+    } else {
+      ssl.set_enable_server_cert_auth(true);
+      // Checks that the certificate names the host of the URL (paho: X509_check_host/ip).
+      ssl.set_verify(true);
+      if (!tls.cafile.empty()) {
+        ssl.set_trust_store(tls.cafile);
+      } else {
+        ssl.ca_path("/etc/ssl/certs");
+      }
+    }
+    if (!tls.cert.empty()) ssl.set_key_store(tls.cert);
+    if (!tls.key.empty()) ssl.set_private_key(tls.key);
+    // No ssl error handler: paho-cpp 1.2.0 gives the C library a context pointer to the
+    // ssl_options object the handler was set on, which a copy into connect_options leaves
+    // dangling; the handler then crashes on the first TLS error (seen: SIGSEGV in listen).
+    return ssl;
+  }
+
   ConnectResult connect_as(int version) {
     if (client_) park(std::move(client_));
+    // Kept for the client's lifetime (parked with it): paho keeps pointers into it for
+    // automatic reconnects.
+    if (conn_) park(std::move(conn_));
+    conn_ = std::make_shared<mqtt::connect_options>();
+    mqtt::connect_options& conn = *conn_;
     std::vector<std::string> uris;
     for (const auto& s : options_.servers) uris.push_back(to_paho_uri(s));
     mqtt::create_options create(version, kMaxBuffered);
@@ -253,9 +312,8 @@ class PahoTransport final : public Transport {
     }
     client_->set_connected_handler([counter = connections_](const std::string&) { ++*counter; });
 
-    // Built and kept alive here, with properties set on this very object: paho 1.2.0 loses
-    // connect properties across copies (see docs/mqtt-notes.md).
-    mqtt::connect_options conn;
+    // Properties are set on this very object: paho 1.2.0 loses connect properties across
+    // copies (see docs/mqtt-notes.md).
     conn.set_mqtt_version(version);
     conn.set_servers(mqtt::string_collection::create(uris));
     conn.set_keep_alive_interval(30);
@@ -273,14 +331,7 @@ class PahoTransport final : public Transport {
       conn.set_will_message(mqtt::make_message(options_.will->topic, options_.will->payload,
                                                options_.will->qos, options_.will->retain));
     }
-    if (std::any_of(uris.begin(), uris.end(),
-                    [](const std::string& u) { return u.rfind("ssl://", 0) == 0; })) {
-      mqtt::ssl_options ssl;
-      ssl.set_enable_server_cert_auth(true);
-      ssl.ca_path("/etc/ssl/certs");
-      ssl.set_verify(true);
-      conn.set_ssl(ssl);
-    }
+    if (uses_tls()) conn.set_ssl(tls_options());
     if (version == MQTTVERSION_5 && options_.session_expiry_seconds > 0) {
       conn.set_properties(mqtt::properties{{mqtt::property::SESSION_EXPIRY_INTERVAL,
                                             static_cast<int>(options_.session_expiry_seconds)}});
@@ -301,11 +352,29 @@ class PahoTransport final : public Transport {
     return ConnectResult{response.is_session_present(), version == MQTTVERSION_5 ? 5 : 4};
   }
 
+  bool uses_tls() const {
+    return std::any_of(options_.servers.begin(), options_.servers.end(),
+                       [](const std::string& u) { return to_paho_uri(u).rfind("ssl://", 0) == 0; });
+  }
+
   Error translate_connect(const mqtt::exception& e) const {
     int rc = e.get_return_code();
+    if (is_credentials_refusal(rc)) {
+      return unavailable_error("the broker at " + url() + " refused the connection: " +
+                               describe_credentials_refusal(options_));
+    }
     if (rc > 0 && rc != 1 && rc != 132) {
       return unavailable_error("the broker at " + url() +
                                " refused the connection: " + describe_refusal(rc));
+    }
+    // paho reports any handshake failure as -1; OpenSSL's reason came through the handler.
+    if (uses_tls()) {
+      // paho reports a refused TCP connect and a refused certificate alike, as -1.
+      return unavailable_error(
+          "cannot connect to the broker at " + url() +
+          " over TLS: the connection or the TLS handshake failed; is the broker running, and is "
+          "its certificate trusted? (give the CA certificate with --cafile or MQCHAT_CAFILE; "
+          "--insecure skips the check, for testing only)");
     }
     return unavailable_error("cannot reach the broker at " + url() +
                              ": connection failed (is it running? start one with 'mqchat broker "
@@ -314,6 +383,7 @@ class PahoTransport final : public Transport {
 
   ConnectOptions options_;
   std::shared_ptr<mqtt::async_client> client_;
+  std::shared_ptr<mqtt::connect_options> conn_;
   int version_ = MQTTVERSION_5;
   std::size_t receive_maximum_ = 65535;
   std::uint64_t received_since_trim_ = 0;

@@ -10,8 +10,21 @@ std::string new_session_client_id(std::string_view name) {
   return "mqchat-" + std::string(name) + "-" + random_hex(12);
 }
 
+namespace {
+
+// Who connects and how: the same for one-shot and session connections.
+void set_credentials(ConnectOptions& o, const Settings& settings) {
+  o.username = settings.username;
+  o.password = settings.password;
+  o.ask_password = settings.ask_password;
+  o.tls = settings.tls;
+}
+
+}  // namespace
+
 ConnectOptions oneshot_options(const Settings& settings, std::string_view owner) {
   ConnectOptions o;
+  set_credentials(o, settings);
   o.servers = settings.brokers;
   o.client_id = "mqchat-" + std::string(owner) + "-x" + random_hex(11);
   o.clean_start = true;
@@ -22,6 +35,7 @@ ConnectOptions oneshot_options(const Settings& settings, std::string_view owner)
 
 ConnectOptions session_options(const Settings& settings, const std::string& client_id) {
   ConnectOptions o;
+  set_credentials(o, settings);
   o.servers = settings.brokers;
   o.client_id = client_id;
   o.clean_start = false;

@@ -33,11 +33,18 @@ std::optional<double> parse_seconds(const std::string& text) {
   }
 }
 
+std::optional<bool> parse_flag(const std::string& text) {
+  if (text == "true" || text == "1" || text == "yes") return true;
+  if (text == "false" || text == "0" || text == "no") return false;
+  return std::nullopt;
+}
+
 }  // namespace
 
 const std::vector<std::string>& setting_keys() {
-  static const std::vector<std::string> keys = {"broker", "qos", "connect_timeout",
-                                                "max_text_bytes", "session_expiry"};
+  static const std::vector<std::string> keys = {
+      "broker", "qos", "connect_timeout", "max_text_bytes", "session_expiry", "cafile",
+      "cert",   "key", "insecure"};
   return keys;
 }
 
@@ -47,6 +54,8 @@ std::string default_setting(const std::string& key) {
   if (key == "connect_timeout") return "5";
   if (key == "max_text_bytes") return "65536";
   if (key == "session_expiry") return std::to_string(30 * 24 * 3600);
+  if (key == "cafile" || key == "cert" || key == "key") return "";
+  if (key == "insecure") return "false";
   throw usage_error("unknown setting '" + key + "' (see 'mqchat config list')");
 }
 
@@ -62,6 +71,8 @@ std::string setting_rule(const std::string& key) {
   if (key == "connect_timeout") return "give seconds above 0, at most 3600, e.g. 5 or 0.5";
   if (key == "max_text_bytes") return "give a byte count from 1 to 16777216";
   if (key == "session_expiry") return "give seconds from 60 to 4294967295";
+  if (key == "insecure") return "use true or false";
+  if (key == "cafile" || key == "cert" || key == "key") return "give the path of a PEM file";
   return {};
 }
 
@@ -74,6 +85,8 @@ void validate_setting(const std::string& key, const std::string& value) {
   // resolve_settings is the one place that knows what a value means; ask it about this one.
   SettingLayer only = [&](const std::string& k) -> std::optional<std::string> {
     if (k == key) return value;
+    // cert and key are checked as a pair when used; one of them alone is a valid setting.
+    if ((key == "cert" && k == "key") || (key == "key" && k == "cert")) return "pair";
     return std::nullopt;
   };
   try {
@@ -127,6 +140,19 @@ Settings resolve_settings(const std::vector<std::pair<std::string, SettingLayer>
     throw bad("session_expiry", expiry_src, expiry, "give seconds, at least 60");
   }
   s.session_expiry_seconds = static_cast<std::uint32_t>(*e);
+
+  s.tls.cafile = lookup("cafile").first;
+  s.tls.cert = lookup("cert").first;
+  s.tls.key = lookup("key").first;
+  if (s.tls.cert.empty() != s.tls.key.empty()) {
+    throw usage_error(
+        "a client certificate needs both --cert and --key (or the settings cert "
+        "and key)");
+  }
+  auto [insecure, insecure_src] = lookup("insecure");
+  auto flag = parse_flag(insecure);
+  if (!flag) throw bad("insecure", insecure_src, insecure, "use true or false");
+  s.tls.insecure = *flag;
   return s;
 }
 

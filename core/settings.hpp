@@ -19,10 +19,16 @@ struct Settings {
   Millis connect_timeout{5000};
   std::size_t max_text_bytes = 64 * 1024;
   std::uint32_t session_expiry_seconds = 30 * 24 * 3600;
+  TlsOptions tls;  ///< for mqtts:// brokers (keys cafile, cert, key, insecure)
+  /// Credentials, set by the command: USERNAME is the mqchat user name (empty: anonymous);
+  /// the password never comes from a command line argument.
+  std::string username;
+  std::string password;
+  PasswordPrompt ask_password;  ///< asked when the broker wants a password nobody gave
 };
 
 /// One layer of raw values by key (broker, qos, connect_timeout, max_text_bytes,
-/// session_expiry); missing keys fall through to the next layer.
+/// session_expiry, cafile, cert, key, insecure); missing keys fall through to the next layer.
 using SettingLayer = std::function<std::optional<std::string>(const std::string& key)>;
 
 /// Keys that config set/get accept, in display order.

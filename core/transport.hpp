@@ -27,6 +27,18 @@ struct WillMessage {
   bool retain = true;
 };
 
+/// TLS client settings for mqtts:// brokers.
+struct TlsOptions {
+  std::string cafile;     ///< PEM CA certificates to trust; empty: the system's store
+  std::string cert;       ///< PEM client certificate, for brokers that require one
+  std::string key;        ///< PEM private key of CERT
+  bool insecure = false;  ///< accept any server certificate and host name (testing only)
+};
+
+/// Asks for the password of a user name when the broker refused the connection without one;
+/// nullopt when nobody can be asked.
+using PasswordPrompt = std::function<std::optional<std::string>(const std::string& username)>;
+
 /// How to connect. Everything has a default so tests can set only what they need.
 struct ConnectOptions {
   std::vector<std::string> servers;  ///< broker URLs, tried in order
@@ -34,8 +46,10 @@ struct ConnectOptions {
   bool clean_start = true;
   std::uint32_t session_expiry_seconds = 0;  ///< MQTT 5; 0 = session ends with the connection
   std::optional<WillMessage> will;
-  std::string username;
+  std::string username;  ///< the mqchat user name on brokers with accounts; empty: anonymous
   std::string password;
+  PasswordPrompt ask_password;  ///< asked once if the broker refuses USERNAME without a password
+  TlsOptions tls;
   Millis timeout{5000};         ///< for the connection and for each acknowledgement
   bool auto_reconnect = false;  ///< keep reconnecting after the connection is lost
   /// Called for every received message on the transport's own thread, before the message is

@@ -68,6 +68,8 @@ TEST_CASE("__complete lists local profiles and config keys without the network",
   auto before = f.broker->connects().size();
   CHECK(f.m.run({"__complete", "profiles"}).out == "alice\nbob\n");
   auto keys = f.m.run({"__complete", "keys"}).out;
-  CHECK(keys == "broker\nqos\nconnect_timeout\nmax_text_bytes\nsession_expiry\nprofile\n");
+  CHECK(keys ==
+        "broker\nqos\nconnect_timeout\nmax_text_bytes\nsession_"
+        "expiry\ncafile\ncert\nkey\ninsecure\nprofile\n");
   CHECK(f.broker->connects().size() == before);
 }

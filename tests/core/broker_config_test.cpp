@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <sstream>
 #include <string>
 
 #include "core/error.hpp"
@@ -233,5 +234,61 @@ TEST_CASE("run_mosquitto writes the config and returns the broker's status", "[b
   }
   SECTION("an executable that cannot run is a failure") {
     CHECK_THROWS_AS(mqchat::run_mosquitto(opts, tmp.path / "missing"), Error);
+  }
+}
+
+TEST_CASE("broker config with --auth refuses anonymous clients and names its files", "[broker]") {
+  BrokerOptions opts = options_in("/srv/mq");
+  opts.auth = true;
+  const std::string conf = mqchat::render_mosquitto_config(opts);
+  CHECK(has_line(conf, "allow_anonymous false"));
+  CHECK_FALSE(has_line(conf, "allow_anonymous true"));
+  CHECK(has_line(conf, "password_file /srv/mq/passwd"));
+  CHECK(has_line(conf, "acl_file /srv/mq/acl"));
+}
+
+TEST_CASE("the ACL lets each user write only where the sender level is its name", "[broker]") {
+  const std::string acl = "\n" + mqchat::render_acl();
+  for (const char* line :
+       {"pattern write mqchat/v1/users/%u", "pattern write mqchat/v1/presence/%u",
+        "pattern write mqchat/v1/inbox/+/%u", "pattern read mqchat/v1/inbox/%u/+",
+        "pattern write mqchat/v1/groups/+/members/%u", "pattern write mqchat/v1/groups/+/msg/%u",
+        "pattern readwrite mqchat/v1/sync/%u/+"}) {
+    INFO(line);
+    CHECK(has_line(acl, line));
+  }
+  // No rule grants writing a level that is not %u, and `topic` lines would bind anonymous only.
+  std::istringstream lines(acl);
+  for (std::string l; std::getline(lines, l);) {
+    if (l.empty() || l[0] == '#') continue;
+    INFO(l);
+    CHECK(l.rfind("pattern ", 0) == 0);
+    if (l.find(" write ") != std::string::npos || l.find("readwrite") != std::string::npos) {
+      CHECK(l.size() > 3);
+      CHECK((l.find("/%u/") != std::string::npos || l.substr(l.size() - 3) == "/%u"));
+    }
+  }
+}
+
+TEST_CASE("broker config with --tls adds a TLS listener on the bind address", "[broker]") {
+  BrokerOptions opts = options_in("/srv/mq");
+  opts.tls = mqchat::TlsListener{18883, "/etc/mq/server.pem", "/etc/mq/server.key"};
+  const std::string conf = mqchat::render_mosquitto_config(opts);
+  CHECK(has_line(conf, "listener 1883 127.0.0.1"));
+  CHECK(has_line(conf, "listener 18883 127.0.0.1"));
+  CHECK(has_line(conf, "certfile /etc/mq/server.pem"));
+  CHECK(has_line(conf, "keyfile /etc/mq/server.key"));
+
+  SECTION("the TLS port must differ from the plain one") {
+    opts.tls->port = opts.port;
+    CHECK(code_of(opts) == ExitCode::usage);
+  }
+  SECTION("a certificate path must be one line") {
+    opts.tls->cert = "/etc/x\nallow_anonymous true";
+    CHECK(code_of(opts) == ExitCode::usage);
+  }
+  SECTION("the key is required") {
+    opts.tls->key.clear();
+    CHECK(code_of(opts) == ExitCode::usage);
   }
 }

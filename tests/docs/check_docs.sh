@@ -287,7 +287,7 @@ expect "=--online" mqchat who --on
 expect "=--profile" mqchat send --pro
 expect "=--json" mqchat --js
 expect "=0 1 2" mqchat --qos ''
-expect "=start config" mqchat broker ''
+expect "=start config adduser deluser" mqchat broker ''
 expect "+--port --bind --data-dir" mqchat broker start --
 expect "=--data-dir" mqchat broker config --d
 expect "=alice" mqchat send al
@@ -326,7 +326,7 @@ expect "=connect_timeout" mqchat config set --in-profile co
 expect "=0 1 2" mqchat config set qos ''
 expect "=alice" mqchat config set profile a
 expect "=" mqchat config list ''
-expect "=--in-profile" mqchat config unset --in
+expect "=--in-profile" mqchat config unset --in-p
 expect "=--batch" mqchat send --ba
 : >"$tmp/args"
 expect "=devs" mqchat --home /srv/chat group send d

@@ -19,6 +19,8 @@ MqchatOptions User::options(MqchatOptions options) const {
   if (!options.home) options.home = home();
   if (!options.broker) options.broker = broker_url_;
   if (!options.machine) options.machine = machine_.path();
+  // First, so that OPTIONS's own variables (applied later) win.
+  if (!password_.empty()) options.env.insert(options.env.begin(), {"MQCHAT_PASSWORD", password_});
   return options;
 }
 

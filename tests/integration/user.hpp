@@ -2,11 +2,10 @@
 
 #include <filesystem>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "tests/integration/mqchat.hpp"
 #include "tests/integration/temp_dir.hpp"
@@ -26,6 +25,9 @@ class User {
   /// The state directory (MQCHAT_HOME).
   const std::filesystem::path& home() const { return home_.path(); }
   const std::string& broker_url() const { return broker_url_; }
+
+  /// Every later run gets MQCHAT_PASSWORD=PASSWORD (for brokers with accounts).
+  void set_password(std::string password) { password_ = std::move(password); }
 
   /// The options run() and start() use; OPTIONS's own home, broker and machine win.
   MqchatOptions options(MqchatOptions options = {}) const;
@@ -47,6 +49,7 @@ class User {
  private:
   std::string name_;
   std::string broker_url_;
+  std::string password_;
   TempDir home_;
   TempDir machine_;
 };
