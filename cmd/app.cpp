@@ -67,6 +67,7 @@ void build(CLI::App& app, Context& ctx) {
   add_listen(app, ctx);
   add_history(app, ctx);
   add_broker(app, ctx);
+  add_doctor(app, ctx);
   add_complete(app, ctx);
   for (auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
     sub->footer(sub->get_footer() +

@@ -17,6 +17,7 @@ void add_who(CLI::App& app, Context& ctx);
 void add_listen(CLI::App& app, Context& ctx);
 void add_history(CLI::App& app, Context& ctx);
 void add_broker(CLI::App& app, Context& ctx);
+void add_doctor(CLI::App& app, Context& ctx);
 void add_complete(CLI::App& app, Context& ctx);
 
 }  // namespace mqchat

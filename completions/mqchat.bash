@@ -18,6 +18,7 @@ _mqchat_cmd_opts() {
     register | login) echo '--phone' ;;
     send) echo '--lines' ;;
     who) echo '--online' ;;
+    doctor) echo '--queue' ;;
     listen) echo '--count --timeout --from --group' ;;
     history) echo '--with --group -n' ;;
     'group send') echo '--lines --join' ;;
@@ -80,7 +81,7 @@ _mqchat() {
         state_opts+=("$word")
         ;;
       --broker | --qos | --connect-timeout | --phone | -n | --count | -t | --timeout | --from | \
-        --with | --group | --port | --bind | --data-dir)
+        --with | --group | --port | --bind | --data-dir | --queue)
         ((i++))
         [[ ${COMP_WORDS[i]} == '=' ]] && ((i++))
         ;;
@@ -125,7 +126,7 @@ _mqchat() {
       return 0
       ;;
     --broker | --profile | --connect-timeout | --phone | -n | --count | -t | --timeout | \
-      --port | --bind)
+      --port | --bind | --queue)
       return 0
       ;;
   esac
@@ -142,7 +143,7 @@ _mqchat() {
   fi
 
   if [[ -z $cmd ]]; then
-    COMPREPLY=($(compgen -W 'register login logout whoami send group who listen history broker' \
+    COMPREPLY=($(compgen -W 'register login logout whoami send group who listen history broker doctor' \
       -- "$cur"))
   elif [[ $cmd == broker && -z $sub ]]; then
     COMPREPLY=($(compgen -W 'start config' -- "$cur"))
