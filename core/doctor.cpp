@@ -24,7 +24,7 @@ constexpr std::uint32_t kProbeSessionExpiry = 600;
 constexpr Millis kQuiet{1000};
 // Publishes in flight: below mosquitto's default receive maximum (20). Above it, paho 1.3 holds
 // the rest back and sends them only when its send thread wakes up, once a second (2,000 probe
-// messages took 95 s with 100 in flight, 5 s with 16; docs/mqtt-notes.md).
+// messages took 95 s with up to 500 in flight, 5 s with 16; docs/mqtt-notes.md).
 constexpr std::size_t kPublishWindow = 16;
 using Clock = std::chrono::steady_clock;
 

@@ -159,6 +159,11 @@ TEST_CASE("listen given both nodes fails over when its node is killed and shows 
   // It really moved: it said so on stderr.
   CHECK(listen->err().find("lost the connection") != std::string::npos);
   CHECK(listen->err().find("reconnected to the broker") != std::string::npos);
+  // A one-shot command given both nodes skips the dead one.
+  auto who = bob.run({"who", "--json"});
+  CHECK_EXIT(who, 0);
+  CHECK(parse_json_lines(who.out).size() == 2);
+
   // Nothing shown twice, even later: one more message marks the end of the stream.
   alice.send(bob, "the end");
   auto tail = read_json_until(*listen, text_is("the end"));
