@@ -82,6 +82,7 @@ void build(CLI::App& app, Context& ctx) {
   add_broker(app, ctx);
   add_config(app, ctx);
   add_profile(app, ctx);
+  add_doctor(app, ctx);
   add_complete(app, ctx);
   for (auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
     sub->footer(sub->get_footer() +

@@ -19,6 +19,7 @@ void add_history(CLI::App& app, Context& ctx);
 void add_broker(CLI::App& app, Context& ctx);
 void add_config(CLI::App& app, Context& ctx);
 void add_profile(CLI::App& app, Context& ctx);
+void add_doctor(CLI::App& app, Context& ctx);
 void add_complete(CLI::App& app, Context& ctx);
 
 }  // namespace mqchat

@@ -19,6 +19,7 @@ _mqchat_cmd_opts() {
     register | login) echo '--phone --save-password' ;;
     send) echo '--lines --batch' ;;
     who) echo '--online' ;;
+    doctor) echo '--queue' ;;
     listen) echo '--count --timeout --from --group --match --format --exec' ;;
     history) echo '--with --group -n' ;;
     'group send') echo '--lines --join' ;;
@@ -87,7 +88,7 @@ _mqchat() {
         ;;
       --broker | --qos | --connect-timeout | --phone | -n | --count | -t | --timeout | --from | \
         --with | --group | --port | --bind | --data-dir | --tls-port | --password-file | --cafile | \
-        --cert | --key)
+        --cert | --key | --queue)
         ((i++))
         [[ ${COMP_WORDS[i]} == '=' ]] && ((i++))
         ;;
@@ -149,7 +150,7 @@ _mqchat() {
       return 0
       ;;
     --broker | --connect-timeout | --phone | -n | --count | -t | --timeout | \
-      --port | --bind | --match | --format | --tls-port)
+      --port | --bind | --match | --format | --tls-port | --queue)
       return 0
       ;;
   esac
@@ -167,7 +168,7 @@ _mqchat() {
 
   if [[ -z $cmd ]]; then
     COMPREPLY=($(compgen -W 'register login logout whoami send group who listen history broker
-      config profile' -- "$cur"))
+      config profile doctor' -- "$cur"))
   elif [[ $cmd == broker && -z $sub ]]; then
     COMPREPLY=($(compgen -W 'start config adduser deluser' -- "$cur"))
   elif [[ $cmd == group && -z $sub ]]; then
