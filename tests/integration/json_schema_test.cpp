@@ -142,6 +142,8 @@ TEST_CASE("every command's --json output matches mqchat-json(7)", "[json][docs]"
   check.run(alice, "profile list", {"profile", "list"}, "local profile");
   check.run(alice, "profile use", {"profile", "use", "alice"}, "profile choice");
   check.run(alice, "version", {"--version"}, "version");
+  // The test broker is configured for mqchat, so every row passes and doctor exits 0.
+  check.run(alice, "doctor", {"doctor", "--queue", "50"}, "check");
 
   auto failed = alice.run({"--json", "send", "nobody", "hi"});
   CHECK_EXIT(failed, 3);
