@@ -44,7 +44,7 @@ TEST_CASE("the MQTT user name is the mqchat name and the password comes from MQC
   }
 }
 
-TEST_CASE("--password-file beats MQCHAT_PASSWORD and --save-password keeps it in the profile",
+TEST_CASE("a password file beats MQCHAT_PASSWORD and --save-password keeps it in the profile",
           "[credentials]") {
   auto broker = std::make_shared<FakeBroker>();
   Machine m(broker);
@@ -66,7 +66,7 @@ TEST_CASE("--password-file beats MQCHAT_PASSWORD and --save-password keeps it in
   CHECK(broker->connects().back().password == "from-the-file");
 }
 
-TEST_CASE("--save-password without a password says where to give one", "[credentials]") {
+TEST_CASE("saving a password without one says where to give it", "[credentials]") {
   auto broker = std::make_shared<FakeBroker>();
   Machine m(broker);
   auto r = m.run({"register", "carol", "--save-password"});

@@ -115,7 +115,7 @@ TEST_CASE("under --json an error is one JSON object on stderr", "[app][json]") {
   }
 }
 
-TEST_CASE("--version names the MQTT versions and the paho libraries", "[app]") {
+TEST_CASE("the version text names the MQTT versions and the paho libraries", "[app]") {
   auto broker = std::make_shared<FakeBroker>();
   Machine m(broker);
   auto r = m.run({"--version"});
