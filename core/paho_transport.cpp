@@ -273,11 +273,11 @@ class PahoTransport final : public Transport {
       ssl.set_enable_server_cert_auth(true);
       // Checks that the certificate names the host of the URL (paho: X509_check_host/ip).
       ssl.set_verify(true);
-      if (!tls.cafile.empty()) {
-        ssl.set_trust_store(tls.cafile);
-      } else {
-        ssl.ca_path("/etc/ssl/certs");
-      }
+      // Without a CA file paho.mqtt.c falls back to OpenSSL's default verify paths (the
+      // system's CAs). Never ca_path(): paho-cpp 1.2.0 does not re-point CApath when the
+      // ssl_options are copied into the connect options, which then read a dead string
+      // (ASan: stack-use-after-scope in MQTTAsync_connect; docs/mqtt-notes.md).
+      if (!tls.cafile.empty()) ssl.set_trust_store(tls.cafile);
     }
     if (!tls.cert.empty()) ssl.set_key_store(tls.cert);
     if (!tls.key.empty()) ssl.set_private_key(tls.key);
