@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "tests/integration/ports.hpp"
+#include "tests/integration/temp_dir.hpp"
 
 namespace itest {
 
@@ -18,13 +19,6 @@ namespace {
 constexpr auto kStartTimeout = std::chrono::seconds(5);
 constexpr auto kStopTimeout = std::chrono::seconds(10);
 constexpr int kPortAttempts = 5;
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 }  // namespace
 
@@ -38,7 +32,7 @@ Broker::Broker() : dir_("mqchat-it-broker") {
     if (start_once()) return;
   }
   FAIL("mosquitto did not start on a free port after " << kPortAttempts << " attempts; log:\n"
-                                                         << log());
+                                                       << log());
 }
 
 Broker::~Broker() {
@@ -48,7 +42,7 @@ Broker::~Broker() {
 std::string Broker::url() const { return "mqtt://127.0.0.1:" + std::to_string(port_); }
 
 std::string Broker::log() const {
-  return read_file(dir() / "mosquitto.log") + read_file(dir() / "mosquitto.out");
+  return file_contents(dir() / "mosquitto.log") + file_contents(dir() / "mosquitto.out");
 }
 
 bool Broker::running() const { return process_ && process_->running(); }

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "tests/integration/ports.hpp"
+#include "tests/integration/temp_dir.hpp"
 
 namespace itest {
 
@@ -17,13 +18,6 @@ namespace {
 constexpr auto kStartTimeout = std::chrono::seconds(10);
 constexpr auto kStopTimeout = std::chrono::seconds(5);
 constexpr int kPortAttempts = 5;
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 fs::path fixture_dir() { return fs::path(MQCHAT_CLUSTER_FIXTURE_DIR); }
 
@@ -83,10 +77,10 @@ void Cluster::kill9(int node) {
 }
 
 std::string Cluster::log() const {
-  std::string out = "--- redis\n" + read_file(dir_.path() / "redis.out");
+  std::string out = "--- redis\n" + file_contents(dir_.path() / "redis.out");
   for (int i = 0; i < size(); ++i) {
     out += "--- node " + std::to_string(i) + "\n" +
-           read_file(dir_.path() / ("node" + std::to_string(i) + ".out"));
+           file_contents(dir_.path() / ("node" + std::to_string(i) + ".out"));
   }
   return out;
 }

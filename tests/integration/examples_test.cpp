@@ -41,11 +41,6 @@ RunResult run_example(const User& as, const std::string& name, const std::vector
   return r;
 }
 
-std::string read_all(const fs::path& p) {
-  std::ifstream in(p);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 std::string today_local() {
   std::time_t now = std::time(nullptr);
   std::tm tm{};
@@ -116,8 +111,8 @@ TEST_CASE("examples/route-by-sender.sh files messages per sender through listen 
   auto r = run_example(bob, "route-by-sender.sh",
                        {(out.path() / "log").string(), "--count", "3", "--timeout", "20"});
   CHECK_EXIT(r, 0);
-  auto from_alice = parse_json_lines(read_all(out.path() / "log" / "alice.jsonl"));
-  auto from_carol = parse_json_lines(read_all(out.path() / "log" / "carol.jsonl"));
+  auto from_alice = parse_json_lines(file_contents(out.path() / "log" / "alice.jsonl"));
+  auto from_carol = parse_json_lines(file_contents(out.path() / "log" / "carol.jsonl"));
   CHECK(texts_of(from_alice) == std::vector<std::string>{"one from alice", tricky});
   CHECK(texts_of(from_carol) == std::vector<std::string>{"hello from carol"});
   REQUIRE_FALSE(from_carol.empty());
@@ -169,7 +164,7 @@ TEST_CASE("examples/notify-bridge.sh hands hostile text verbatim to its hook, ru
   auto r = run_example(bob, "notify-bridge.sh", {"--count", "2", "--timeout", "20"},
                        {{"MQCHAT_NOTIFY_LOG", log.string()}});
   CHECK_EXIT(r, 0);
-  auto text = read_all(log);
+  auto text = file_contents(log);
   INFO(text);
   CHECK_THAT(text, Catch::StartsWith("mqchat: alice [20"));
   CHECK_THAT(text, Catch::Contains("]\n" + hostile + "\n.\n"));

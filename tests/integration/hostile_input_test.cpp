@@ -92,8 +92,7 @@ TEST_CASE("a damaged profile or config is named with a repair hint and left as i
   CHECK_THAT(r.err, Catch::Contains(file.string()) && Catch::Contains("repair"));
   CHECK(count_of(r.err, "\n") == 1);
   // Nothing was overwritten: the damaged file is still there for the user to repair.
-  std::ifstream in(file, std::ios::binary);
-  CHECK(std::string(std::istreambuf_iterator<char>(in), {}) == damaged);
+  CHECK(file_contents(file) == damaged);
 }
 
 TEST_CASE("a torn line in the history costs that line only", "[hostile][state][history]") {
@@ -104,11 +103,7 @@ TEST_CASE("a torn line in the history costs that line only", "[hostile][state][h
   bob.register_user();
   for (const char* text : {"first", "second", "third"}) alice.send(bob, text);
   const fs::path history = alice.home() / "state" / "alice" / "history.jsonl";
-  std::string text;
-  {
-    std::ifstream in(history);
-    text.assign(std::istreambuf_iterator<char>(in), {});
-  }
+  std::string text = file_contents(history);
   // Tear the middle line as a crash or a full disk would.
   auto second = text.find("second");
   REQUIRE(second != std::string::npos);

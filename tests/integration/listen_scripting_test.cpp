@@ -34,11 +34,6 @@ std::unique_ptr<Process> start_listening(Pair& p, const std::vector<std::string>
   return listen;
 }
 
-std::string read_all(const fs::path& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 }  // namespace
 
 TEST_CASE("listen --format prints each message as one line at once, through a pipe",
@@ -124,8 +119,8 @@ TEST_CASE("listen --exec runs its command per message, also after one fails", "[
   INFO(listen->describe());
   CHECK(listen->wait_exit(20s) == 0);
   listen->drain();
-  CHECK(read_all(log) == "alice dm: fail please\nalice dm: x; touch " +
-                             (dir.path() / "pwned").string() + "\nalice dm: third\n");
+  CHECK(file_contents(log) == "alice dm: fail please\nalice dm: x; touch " +
+                                  (dir.path() / "pwned").string() + "\nalice dm: third\n");
   CHECK_FALSE(fs::exists(dir.path() / "pwned"));
   CHECK_THAT(listen->err(), Catch::Contains("exited with status 7"));
 }

@@ -21,4 +21,7 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+/// The whole content of PATH (binary), or "" when it cannot be read.
+std::string file_contents(const std::filesystem::path& path);
+
 }  // namespace itest
