@@ -141,7 +141,8 @@ void run_broker_deluser(const AccountOptions& opts, Context& ctx) {
         {{"name", opts.name}, {"removed", true}, {"reloaded", reload == BrokerReload::signalled}});
   } else if (!ctx.global.quiet) {
     ctx.out << "removed account '" << opts.name << "'" << reload_note(reload)
-            << " (a client connected as '" << opts.name << "' stays until it disconnects)\n";
+            << " (the broker disconnects a client connected as '" << opts.name
+            << "' when it reloads)\n";
   }
 }
 
@@ -186,7 +187,7 @@ void add_account_commands(CLI::App* broker, Context& ctx) {
   del_cmd->add_option("--data-dir", del->data_dir,
                       "The broker's data directory (default STATE_DIR/broker)");
   del_cmd->footer(
-      "A client connected as NAME stays connected until it disconnects.\n\n"
+      "A running broker disconnects a client connected as NAME when it rereads its accounts.\n\n"
       "Examples:\n"
       "  mqchat broker deluser carol\n"
       "  mqchat broker deluser carol --data-dir /srv/mqchat");
