@@ -141,11 +141,14 @@ bool wants_json(const std::vector<std::string>& args) {
 }
 
 // The one place that prints an error: "mqchat: MESSAGE", or under --json one JSON object line
-// {"error": MESSAGE, "exit_code": N} (mqchat-json(7)). Returns the exit code.
+// {"error": MESSAGE, "exit_code": N} (mqchat-json(7)), with "acknowledged" when a send of
+// several messages stopped early. Returns the exit code.
 int report_error(Context& ctx, const std::vector<std::string>& args, ExitCode code,
-                 const std::string& message) {
+                 const std::string& message,
+                 std::optional<std::size_t> acknowledged = std::nullopt) {
   if (ctx.global.json || wants_json(args)) {
     nlohmann::json j = {{"error", message}, {"exit_code", static_cast<int>(code)}};
+    if (acknowledged) j["acknowledged"] = *acknowledged;
     ctx.err << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else {
     ctx.err << "mqchat: " << message << "\n";
@@ -220,7 +223,11 @@ int run_app(const std::vector<std::string>& args, Context& ctx) {
                         lowercase_first(e.what()) + " (see 'mqchat" + where + " --help')");
   } catch (const Error& e) {
     ctx.out.flush();
-    return report_error(ctx, args, e.code(), e.what());
+    std::optional<std::size_t> acknowledged;
+    if (const auto* partial = dynamic_cast<const PartialSendError*>(&e)) {
+      acknowledged = partial->acknowledged();
+    }
+    return report_error(ctx, args, e.code(), e.what(), acknowledged);
   }
 }
 
@@ -240,6 +247,7 @@ int run(int argc, char** argv) {
   ctx.in_is_terminal = ::isatty(STDIN_FILENO) == 1;
   ctx.err_is_terminal = ::isatty(STDERR_FILENO) == 1;
   ctx.out_fd = STDOUT_FILENO;
+  ctx.in_fd = STDIN_FILENO;
   std::vector<std::string> args(argv + 1, argv + argc);
   int code = run_app(args, ctx);
   std::cout.flush();

@@ -53,6 +53,7 @@ struct Context {
   bool in_is_terminal = false;
   bool err_is_terminal = false;  ///< progress lines only when true
   int out_fd = -1;  ///< the descriptor behind `out`, so listen notices a closed pipe; -1: none
+  int in_fd = -1;   ///< the descriptor behind `in`, so send --lines sees when input waits; -1: none
   GlobalOptions global;
 
   /// The state store under --home / MQCHAT_HOME / XDG dirs, opened on first use.

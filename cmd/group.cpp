@@ -9,6 +9,8 @@
 #include "cmd/message_input.hpp"
 #include "cmd/output.hpp"
 #include "cmd/profile_state.hpp"
+#include "cmd/send_lines.hpp"
+#include "cmd/send_retry.hpp"
 #include "core/error.hpp"
 #include "core/format.hpp"
 #include "core/groups.hpp"
@@ -26,6 +28,7 @@ constexpr std::size_t kWindow = 128;
 struct GroupOptions {
   std::string group;
   MessageInput input;
+  RetryOption retry;
   bool join = false;
 };
 
@@ -93,31 +96,49 @@ void run_leave(const GroupOptions& opts, Context& ctx) {
 
 void run_group_send(const GroupOptions& opts, Context& ctx) {
   validate_name(opts.group, "group");
+  check_message_input(opts.input);
   auto profile = require_profile(ctx);
   auto settings = ctx.settings(&profile);
-  auto texts = read_message_texts(opts.input, ctx, settings.max_text_bytes);
   bool member = is_member(profile, opts.group);
   if (!member && !opts.join) {
     throw not_found_error("'" + profile.name + "' is not a member of '" + opts.group +
                           "': join first with 'mqchat group join " + opts.group +
                           "', or add --join");
   }
+  const std::string target = "group " + opts.group;
+  if (member && opts.input.lines) {
+    send_lines(ctx, profile, settings,
+               LinesSend{opts.input, opts.retry,
+                         [&](const std::string& text) {
+                           return make_group_message(profile.name, opts.group, text);
+                         },
+                         "", target});
+    return;
+  }
+  // A join first (--join) needs every message before it announces them.
+  auto texts = read_message_texts(opts.input, ctx, settings.max_text_bytes);
   std::vector<Envelope> envelopes;
   for (const auto& t : texts) envelopes.push_back(make_group_message(profile.name, opts.group, t));
   auto history = open_history(ctx, profile);
   if (member) {
-    if (!send_via_listen(ctx, profile, settings, envelopes, "", history)) {
-      auto transport = ctx.make_transport();
-      transport->connect(oneshot_options(settings, profile.name));
-      publish_in_order(*transport, envelopes, settings.qos, kWindow, history);
-      transport->disconnect();
+    try {
+      if (!send_via_listen(ctx, profile, settings, envelopes, "", history)) {
+        auto transport = ctx.make_transport();
+        auto options = oneshot_options(settings, profile.name);
+        transport->connect(options);
+        publish_in_order(*transport, envelopes, settings.qos, kWindow, history,
+                         reconnection_for(ctx, *transport, options, opts.retry));
+        transport->disconnect();
+      }
+    } catch (const PartialSendError& e) {
+      fail_partial_send(ctx, {}, e, 0, false);
     }
   } else {
     change_membership(ctx, profile, opts.group, true, [&](Transport& t) {
       announce(t, profile, opts.group, MessageType::join, envelopes, history, settings.qos);
     });
   }
-  print_send_results(ctx, envelopes, "group " + opts.group);
+  print_send_results(ctx, envelopes, target);
 }
 
 DirectoryReader reader_for(Context& ctx, Transport& t, const std::optional<Profile>& profile,
@@ -222,8 +243,13 @@ void add_group(CLI::App& app, Context& ctx) {
   auto* s = group->add_subcommand("send", "Send a message to GROUP");
   s->add_option("group", send->group, "Group name")->required();
   add_message_input(*s, send->input);
+  add_retry_option(*s, send->retry);
   s->add_flag("--join", send->join, "Join the group first when not a member");
   s->footer(
+      "A connection lost mid-send is re-made for up to --retry-for seconds and what the broker\n"
+      "had not acknowledged is resent (members drop repeats); if the broker stays away, the\n"
+      "command exits 5 and says how many messages were acknowledged: rerun with --skip that\n"
+      "many.\n\n"
       "Examples:\n"
       "  mqchat group send Group_1 'meeting moved to 3pm'\n"
       "  mqchat group send --join Group_2 'hi, I am new here'\n"

@@ -14,12 +14,33 @@ void add_message_input(CLI::App& sub, MessageInput& input) {
   sub.add_option("text", input.words, "Message text; from stdin when absent or '-'");
   sub.add_flag("--lines", input.lines,
                "Send each non-empty stdin line as its own message, over one connection");
+  sub.add_option("--skip", input.skip,
+                 "With --lines: leave out the first N messages (those a failed run reported "
+                 "as acknowledged)")
+      ->type_name("N");
+}
+
+namespace {
+
+bool reads_stdin(const MessageInput& input) {
+  return input.words.empty() || (input.words.size() == 1 && input.words[0] == "-");
+}
+
+}  // namespace
+
+void check_message_input(const MessageInput& input) {
+  if (input.lines && !reads_stdin(input)) {
+    throw usage_error("--lines reads stdin: give no TEXT with it");
+  }
+  if (input.skip > 0 && !input.lines) {
+    throw usage_error("--skip counts the messages of --lines: give --lines with it");
+  }
 }
 
 std::vector<std::string> read_message_texts(const MessageInput& input, Context& ctx,
                                             std::size_t max_bytes) {
-  bool from_stdin = input.words.empty() || (input.words.size() == 1 && input.words[0] == "-");
-  if (input.lines && !from_stdin) throw usage_error("--lines reads stdin: give no TEXT with it");
+  check_message_input(input);
+  bool from_stdin = reads_stdin(input);
   std::vector<std::string> texts;
   if (!from_stdin) {
     std::string text;
@@ -52,27 +73,37 @@ std::vector<std::string> read_message_texts(const MessageInput& input, Context& 
       throw usage_error("line " + std::to_string(i + 1) + ": " + e.what());
     }
   }
+  if (input.skip > texts.size()) {
+    throw usage_error("--skip " + std::to_string(input.skip) + " is more than the " +
+                      std::to_string(texts.size()) + " messages on stdin");
+  }
+  texts.erase(texts.begin(), texts.begin() + static_cast<std::ptrdiff_t>(input.skip));
   return texts;
 }
 
 void print_send_results(Context& ctx, const std::vector<Envelope>& envelopes,
                         const std::string& target) {
-  if (ctx.global.json) {
-    for (const auto& e : envelopes) {
-      nlohmann::json j = {{"id", e.id}, {"ok", true}, {"sent_at", e.sent_at}};
-      if (e.type == MessageType::dm) {
-        j["to"] = e.to;
-      } else {
-        j["group"] = e.group;
-      }
-      print_json_line(ctx.out, j);
+  print_sent_json(ctx, envelopes);
+  print_send_summary(ctx, envelopes.size(), target);
+}
+
+void print_sent_json(Context& ctx, const std::vector<Envelope>& envelopes) {
+  if (!ctx.global.json) return;
+  for (const auto& e : envelopes) {
+    nlohmann::json j = {{"id", e.id}, {"ok", true}, {"sent_at", e.sent_at}};
+    if (e.type == MessageType::dm) {
+      j["to"] = e.to;
+    } else {
+      j["group"] = e.group;
     }
-  } else if (ctx.out_is_terminal && !ctx.global.quiet) {
-    ctx.out << "sent "
-            << (envelopes.size() == 1 ? "a message"
-                                      : std::to_string(envelopes.size()) + " messages")
-            << " to " << target << "\n";
+    print_json_line(ctx.out, j);
   }
+}
+
+void print_send_summary(Context& ctx, std::size_t count, const std::string& target) {
+  if (ctx.global.json || !ctx.out_is_terminal || ctx.global.quiet) return;
+  ctx.out << "sent " << (count == 1 ? "a message" : std::to_string(count) + " messages") << " to "
+          << target << "\n";
 }
 
 }  // namespace mqchat

@@ -23,17 +23,25 @@ void ProgressMeter::update(std::size_t done) {
   if (!enabled_) return;
   auto t = now_();
   if (t - start_ < delay_) return;
-  if (drawn_ && t - last_draw_ < std::chrono::milliseconds(100) && done < total_) return;
+  if (drawn_ && t - last_draw_ < std::chrono::milliseconds(100) && (total_ == 0 || done < total_)) {
+    return;
+  }
   last_draw_ = t;
   drawn_ = true;
-  err_ << "\rmqchat: sent " << done << " of " << total_ << std::flush;
+  shown_ = done;
+  err_ << "\r" << text(done) << std::flush;
+}
+
+std::string ProgressMeter::text(std::size_t done) const {
+  // A stream (send --lines) has no total: the count alone.
+  auto t = "mqchat: sent " + std::to_string(done);
+  return total_ > 0 ? t + " of " + std::to_string(total_) : t;
 }
 
 void ProgressMeter::finish() {
   if (!drawn_) return;
   // Overwrite the count with blanks: the terminal keeps no trace of it.
-  std::string text = "mqchat: sent " + std::to_string(total_) + " of " + std::to_string(total_);
-  err_ << '\r' << std::string(text.size(), ' ') << '\r' << std::flush;
+  err_ << '\r' << std::string(text(shown_).size(), ' ') << '\r' << std::flush;
   drawn_ = false;
 }
 

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <functional>
 #include <iosfwd>
+#include <string>
 
 #include "cmd/context.hpp"
 #include "core/transport.hpp"
@@ -13,8 +14,9 @@ namespace mqchat {
 /// True when a long send should show progress: --lines, stderr a terminal, and no -q.
 bool shows_progress(const Context& ctx, bool lines);
 
-/// "sent N of TOTAL" on stderr, redrawn in place with '\r' at most ten times a second, and only
-/// once the send has taken longer than DELAY: short sends stay silent.
+/// "sent N of TOTAL" (or "sent N" when TOTAL is 0: unknown) on stderr, redrawn in place with '\r'
+/// at most ten times a second, and only once the send has taken longer than DELAY: short sends stay
+/// silent.
 class ProgressMeter {
  public:
   using Clock = std::function<std::chrono::steady_clock::time_point()>;
@@ -38,6 +40,9 @@ class ProgressMeter {
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_draw_{};
   bool drawn_ = false;
+  std::size_t shown_ = 0;  // the count last drawn
+
+  std::string text(std::size_t done) const;
 };
 
 /// A Transport that forwards everything to another and tells a ProgressMeter about every

@@ -6,8 +6,9 @@
 #include "cmd/message_input.hpp"
 #include "cmd/output.hpp"
 #include "cmd/profile_state.hpp"
-#include "cmd/progress.hpp"
 #include "cmd/send_batch.hpp"
+#include "cmd/send_lines.hpp"
+#include "cmd/send_retry.hpp"
 #include "core/directory.hpp"
 #include "core/error.hpp"
 #include "core/name_cache.hpp"
@@ -19,47 +20,62 @@ namespace mqchat {
 
 namespace {
 
-constexpr std::size_t kWindow = 128;  // unacknowledged publishes in flight with --lines
+constexpr std::size_t kWindow = 128;  // unacknowledged publishes in flight
 
 struct SendOptions {
   std::string to;
   MessageInput input;
+  RetryOption retry;
   bool batch = false;
 };
 
 void run_send(const SendOptions& opts, Context& ctx) {
   if (opts.batch) {
-    if (!opts.to.empty() || opts.input.lines) {
+    if (!opts.to.empty() || opts.input.lines || opts.input.skip > 0) {
       throw usage_error(
-          "--batch reads recipients and texts from stdin: give no USER, TEXT or "
-          "--lines with it");
+          "--batch reads recipients and texts from stdin: give no USER, TEXT, "
+          "--lines or --skip with it");
     }
     return run_send_batch(ctx);
   }
   if (opts.to.empty())
     throw usage_error("give the recipient USER, or --batch (see 'mqchat send --help')");
   validate_name(opts.to, "user");
+  check_message_input(opts.input);
   auto profile = require_profile(ctx);
   auto settings = ctx.settings(&profile);
+  if (opts.input.lines) {
+    send_lines(ctx, profile, settings,
+               LinesSend{opts.input, opts.retry,
+                         [&](const std::string& text) {
+                           return make_direct_message(profile.name, opts.to, text);
+                         },
+                         opts.to, opts.to});
+    NameCache(ctx.store().paths().state_dir).remember(NameCache::Kind::users, {opts.to});
+    return;
+  }
   auto texts = read_message_texts(opts.input, ctx, settings.max_text_bytes);
 
   std::vector<Envelope> envelopes;
   envelopes.reserve(texts.size());
   for (auto& t : texts) envelopes.push_back(make_direct_message(profile.name, opts.to, t));
   auto history = open_history(ctx, profile);
-  if (!send_via_listen(ctx, profile, settings, envelopes, opts.to, history)) {
-    auto transport = ctx.make_transport();
-    transport->connect(oneshot_options(settings, profile.name));
-    auto warn = [&ctx](const std::string& m) { ctx.warn(m); };
-    if (!find_user(DirectoryReader{*transport, profile.name, settings.connect_timeout, warn, {}},
-                   opts.to)) {
-      throw no_such_recipient_error(opts.to);
+  try {
+    if (!send_via_listen(ctx, profile, settings, envelopes, opts.to, history)) {
+      auto transport = ctx.make_transport();
+      auto options = oneshot_options(settings, profile.name);
+      transport->connect(options);
+      auto warn = [&ctx](const std::string& m) { ctx.warn(m); };
+      if (!find_user(DirectoryReader{*transport, profile.name, settings.connect_timeout, warn, {}},
+                     opts.to)) {
+        throw no_such_recipient_error(opts.to);
+      }
+      publish_in_order(*transport, envelopes, settings.qos, kWindow, history,
+                       reconnection_for(ctx, *transport, options, opts.retry));
+      transport->disconnect();
     }
-    ProgressMeter progress(ctx.err, shows_progress(ctx, opts.input.lines), envelopes.size());
-    CountingTransport counted(*transport, progress);
-    publish_in_order(counted, envelopes, settings.qos, kWindow, history);
-    progress.finish();
-    transport->disconnect();
+  } catch (const PartialSendError& e) {
+    fail_partial_send(ctx, {}, e, 0, false);
   }
   NameCache(ctx.store().paths().state_dir).remember(NameCache::Kind::users, {opts.to});
 
@@ -73,13 +89,17 @@ void add_send(CLI::App& app, Context& ctx) {
   auto* sub = app.add_subcommand("send", "Send a direct message");
   sub->add_option("user", opts->to, "Recipient (not with --batch)");
   add_message_input(*sub, opts->input);
+  add_retry_option(*sub, opts->retry);
   sub->add_flag("--batch", opts->batch,
                 "Read JSON Lines from stdin, {\"to\": USER, \"text\": ...} or {\"group\": GROUP, "
                 "\"text\": ...}; print one JSON result line per input line");
   sub->footer(
+      "A connection lost mid-send is re-made for up to --retry-for seconds and what the broker\n"
+      "had not acknowledged is resent (receivers drop repeats); if the broker stays away, send\n"
+      "exits 5 and says how many messages were acknowledged: rerun with --skip that many.\n\n"
       "Examples:\n"
       "  mqchat send bob 'see you at 6'\n"
-      "  tail -n 20 app.log | mqchat send --lines ops\n"
+      "  tail -f app.log | mqchat send --lines --retry-for 300 ops\n"
       "  jq -c '{to: .user, text: .msg}' alerts.json | mqchat send --batch");
   sub->callback([opts, &ctx] { run_send(*opts, ctx); });
 }

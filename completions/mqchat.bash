@@ -17,12 +17,12 @@ _mqchat_global_opts='--broker --profile --home --qos --connect-timeout --passwor
 _mqchat_cmd_opts() {
   case $1 in
     register | login) echo '--phone --save-password' ;;
-    send) echo '--lines --batch' ;;
+    send) echo '--lines --skip --retry-for --batch' ;;
     who) echo '--online' ;;
     doctor) echo '--queue' ;;
     listen) echo '--count --timeout --from --group --match --format --exec' ;;
     history) echo '--with --group -n' ;;
-    'group send') echo '--lines --join' ;;
+    'group send') echo '--lines --skip --retry-for --join' ;;
     'broker start' | 'broker config') echo '--port --bind --data-dir --auth --tls --tls-port --cert --key' ;;
     'broker adduser') echo '--data-dir --password-file' ;;
     'broker deluser') echo '--data-dir' ;;
@@ -88,7 +88,7 @@ _mqchat() {
         ;;
       --broker | --qos | --connect-timeout | --phone | -n | --count | -t | --timeout | --from | \
         --with | --group | --port | --bind | --data-dir | --tls-port | --password-file | --cafile | \
-        --cert | --key | --queue)
+        --cert | --key | --queue | --skip | --retry-for)
         ((i++))
         [[ ${COMP_WORDS[i]} == '=' ]] && ((i++))
         ;;
@@ -150,7 +150,7 @@ _mqchat() {
       return 0
       ;;
     --broker | --connect-timeout | --phone | -n | --count | -t | --timeout | \
-      --port | --bind | --match | --format | --tls-port | --queue)
+      --port | --bind | --match | --format | --tls-port | --queue | --skip | --retry-for)
       return 0
       ;;
   esac

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <stdexcept>
 #include <string>
 
@@ -18,13 +19,32 @@ enum class ExitCode {
 /// The one exception the core throws: a user-facing message plus the exit code it maps to.
 class Error : public std::runtime_error {
  public:
-  Error(ExitCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  Error(ExitCode code, const std::string& message, bool transient = false)
+      : std::runtime_error(message), code_(code), transient_(transient) {}
 
   /// The exit code the process should end with.
   ExitCode code() const noexcept { return code_; }
 
+  /// True when the same request may succeed on a new connection: the connection was lost or
+  /// could not be made, or an acknowledgement never came. False for refusals and bad input.
+  bool transient() const noexcept { return transient_; }
+
  private:
   ExitCode code_;
+  bool transient_;
+};
+
+/// A send that ended early: the first ACKNOWLEDGED messages were acknowledged by the broker
+/// (and are in the history); the rest may not have arrived.
+class PartialSendError : public Error {
+ public:
+  PartialSendError(const Error& cause, const std::string& message, std::size_t acknowledged)
+      : Error(cause.code(), message, cause.transient()), acknowledged_(acknowledged) {}
+
+  std::size_t acknowledged() const noexcept { return acknowledged_; }
+
+ private:
+  std::size_t acknowledged_;
 };
 
 /// Shorthands so call sites read as the kind of failure they report.
@@ -33,5 +53,9 @@ inline Error not_found_error(const std::string& m) { return Error(ExitCode::not_
 inline Error unavailable_error(const std::string& m) { return Error(ExitCode::unavailable, m); }
 inline Error timeout_error(const std::string& m) { return Error(ExitCode::timeout, m); }
 inline Error failure(const std::string& m) { return Error(ExitCode::failure, m); }
+/// The connection is gone or could not be made; a new one may succeed (exit 4).
+inline Error connection_error(const std::string& m) {
+  return Error(ExitCode::unavailable, m, true);
+}
 
 }  // namespace mqchat

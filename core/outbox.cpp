@@ -1,8 +1,5 @@
 #include "core/outbox.hpp"
 
-#include <algorithm>
-#include <deque>
-
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
@@ -20,45 +17,43 @@ std::string topic_for(const Envelope& e) {
                                    : topics::group_message(e.group, e.from);
 }
 
-void publish_in_order(Transport& transport, const std::vector<Envelope>& envelopes, int qos,
-                      std::size_t window, const AcknowledgedSink& acknowledged) {
-  constexpr std::size_t kBatch = 512;  // one report (one history append) per batch
-  window = std::max<std::size_t>(window, 1);
-  std::deque<std::uint64_t> in_flight;
-  std::size_t done = 0;
-  std::size_t reported = 0;
-  auto report = [&] {
-    if (done > reported) acknowledged(reported, done);
-    reported = done;
-  };
-  auto settle_oldest = [&] {
-    transport.wait(in_flight.front());
-    in_flight.pop_front();
-    if (++done - reported >= kBatch) report();
-  };
-  try {
-    for (const auto& e : envelopes) {
-      in_flight.push_back(transport.publish_async(topic_for(e), encode(e), qos, false));
-      // A full window is drained to half before publishing on: the acknowledgements then
-      // arrive in bursts that complete without waking this thread once per message, which
-      // costs more than the publish itself on a busy machine.
-      if (in_flight.size() >= window) {
-        while (in_flight.size() > window / 2) settle_oldest();
-      }
-    }
-    while (!in_flight.empty()) settle_oldest();
-  } catch (const Error& e) {
-    report();
-    if (envelopes.size() == 1) throw;
-    throw Error(e.code(), std::string(e.what()) + " [" + std::to_string(done) + " of " +
-                              std::to_string(envelopes.size()) + " messages were sent]");
+namespace {
+
+// The envelopes of a vector, one after the other; never makes publish_stream wait.
+class VectorSource : public EnvelopeSource {
+ public:
+  explicit VectorSource(const std::vector<Envelope>& envelopes) : envelopes_(envelopes) {}
+  std::optional<Envelope> next() override {
+    if (next_ == envelopes_.size()) return std::nullopt;
+    return envelopes_[next_++];
   }
-  report();
+  bool ready() override { return true; }
+
+ private:
+  const std::vector<Envelope>& envelopes_;
+  std::size_t next_ = 0;
+};
+
+}  // namespace
+
+void publish_in_order(Transport& transport, const std::vector<Envelope>& envelopes, int qos,
+                      std::size_t window, const AcknowledgedSink& acknowledged,
+                      const Reconnection& reconnection) {
+  VectorSource source(envelopes);
+  std::size_t told = 0;
+  publish_stream(
+      transport, source, qos, window,
+      [&](const std::vector<Envelope>& batch) {
+        acknowledged(told, told + batch.size());
+        told += batch.size();
+      },
+      reconnection, envelopes.size());
 }
 
 void publish_in_order(Transport& transport, const std::vector<Envelope>& envelopes, int qos,
-                      std::size_t window, History& history) {
-  publish_in_order(transport, envelopes, qos, window, record_sent(envelopes, history));
+                      std::size_t window, History& history, const Reconnection& reconnection) {
+  publish_in_order(transport, envelopes, qos, window, record_sent(envelopes, history),
+                   reconnection);
 }
 
 AcknowledgedSink record_sent(const std::vector<Envelope>& envelopes, History& history) {

@@ -7,6 +7,7 @@
 
 #include "core/envelope.hpp"
 #include "core/history.hpp"
+#include "core/stream_publisher.hpp"
 #include "core/transport.hpp"
 
 namespace mqchat {
@@ -24,17 +25,20 @@ std::string topic_for(const Envelope& envelope);
 using AcknowledgedSink = std::function<void(std::size_t begin, std::size_t end)>;
 
 /// Publishes ENVELOPES in order with at most WINDOW unacknowledged at once, telling ACKNOWLEDGED
-/// as they are. On a failure the Error of a batch says how many were sent.
+/// as they are. A lost connection is ridden out as RECONNECTION says. On a failure it throws a
+/// PartialSendError that says how many were acknowledged: exit 5 when the broker did not come
+/// back within retry_for, else the exit code of the cause.
 void publish_in_order(Transport& transport, const std::vector<Envelope>& envelopes, int qos,
-                      std::size_t window, const AcknowledgedSink& acknowledged);
+                      std::size_t window, const AcknowledgedSink& acknowledged,
+                      const Reconnection& reconnection = {});
 
 /// A sink that appends the acknowledged ENVELOPES to HISTORY as sent (both must outlive it).
 AcknowledgedSink record_sent(const std::vector<Envelope>& envelopes, History& history);
 
 /// Publishes ENVELOPES in order with at most WINDOW unacknowledged at once, and appends each
 /// acknowledged one to HISTORY as sent. On a failure, what was acknowledged is in the history
-/// and the Error says how many were sent, so a script can resume.
+/// and the PartialSendError says how many, so a script can resume.
 void publish_in_order(Transport& transport, const std::vector<Envelope>& envelopes, int qos,
-                      std::size_t window, History& history);
+                      std::size_t window, History& history, const Reconnection& reconnection = {});
 
 }  // namespace mqchat

@@ -116,7 +116,7 @@ class PahoTransport final : public Transport {
       pending_.emplace(ticket, std::move(token));
       return ticket;
     } catch (const mqtt::exception& e) {
-      throw unavailable_error("cannot publish to " + url() + ": " + e.get_error_str());
+      throw connection_error("cannot publish to " + url() + ": " + e.get_error_str());
     }
   }
 
@@ -131,8 +131,11 @@ class PahoTransport final : public Transport {
     }
     try {
       if (!token->wait_for(options_.timeout)) {
-        throw timeout_error("no acknowledgement from the broker at " + url() + " within " +
-                            seconds_text(options_.timeout) + ": the message may not have arrived");
+        // Transient: a new connection may get the acknowledgement the silent one did not.
+        throw Error(ExitCode::timeout,
+                    "no acknowledgement from the broker at " + url() + " within " +
+                        seconds_text(options_.timeout) + ": the message may not have arrived",
+                    true);
       }
     } catch (const mqtt::exception& e) {
       int reason = e.get_reason_code();
@@ -141,8 +144,8 @@ class PahoTransport final : public Transport {
                                 hex(reason) + (reason == 0x87 ? ", not authorized" : "") +
                                 "): check the broker's access rules");
       }
-      throw unavailable_error("lost the connection to " + url() + " before the broker " +
-                              "acknowledged the message: " + e.get_error_str());
+      throw connection_error("lost the connection to " + url() + " before the broker " +
+                             "acknowledged the message: " + e.get_error_str());
     }
   }
 
@@ -171,7 +174,7 @@ class PahoTransport final : public Transport {
         }
       }
     } catch (const mqtt::exception& e) {
-      throw unavailable_error("cannot subscribe at " + url() + ": " + e.get_error_str());
+      throw connection_error("cannot subscribe at " + url() + ": " + e.get_error_str());
     }
   }
 
@@ -186,7 +189,7 @@ class PahoTransport final : public Transport {
         }
       }
     } catch (const mqtt::exception& e) {
-      throw unavailable_error("cannot unsubscribe at " + url() + ": " + e.get_error_str());
+      throw connection_error("cannot unsubscribe at " + url() + ": " + e.get_error_str());
     }
   }
 
@@ -204,7 +207,7 @@ class PahoTransport final : public Transport {
     if (!msg) {
       // paho queues an empty message when the connection is lost.
       if (!options_.auto_reconnect) {
-        throw unavailable_error("lost the connection to the broker at " + url());
+        throw connection_error("lost the connection to the broker at " + url());
       }
       return std::nullopt;
     }
@@ -289,6 +292,12 @@ class PahoTransport final : public Transport {
 
   ConnectResult connect_as(int version) {
     if (client_) park(std::move(client_));
+    {
+      // Tickets of an earlier client never complete on this one; publish_in_order resends
+      // what they stood for.
+      std::lock_guard<std::mutex> lock(mutex_);
+      pending_.clear();
+    }
     // Kept for the client's lifetime (parked with it): paho keeps pointers into it for
     // automatic reconnects.
     if (conn_) park(std::move(conn_));
@@ -338,9 +347,9 @@ class PahoTransport final : public Transport {
     }
     auto token = client_->connect(conn);
     if (!token->wait_for(options_.timeout + Millis(500))) {
-      throw unavailable_error("cannot reach the broker at " + url() + ": no answer within " +
-                              seconds_text(options_.timeout) +
-                              " (is it running? try 'mqchat broker start' or --broker URL)");
+      throw connection_error("cannot reach the broker at " + url() + ": no answer within " +
+                             seconds_text(options_.timeout) +
+                             " (is it running? try 'mqchat broker start' or --broker URL)");
     }
     auto response = token->get_connect_response();
     receive_maximum_ = 65535;
@@ -370,15 +379,15 @@ class PahoTransport final : public Transport {
     // paho reports any handshake failure as -1; OpenSSL's reason came through the handler.
     if (uses_tls()) {
       // paho reports a refused TCP connect and a refused certificate alike, as -1.
-      return unavailable_error(
+      return connection_error(
           "cannot connect to the broker at " + url() +
           " over TLS: the connection or the TLS handshake failed; is the broker running, and is "
           "its certificate trusted? (give the CA certificate with --cafile or MQCHAT_CAFILE; "
           "--insecure skips the check, for testing only)");
     }
-    return unavailable_error("cannot reach the broker at " + url() +
-                             ": connection failed (is it running? start one with 'mqchat broker "
-                             "start', or give --broker URL)");
+    return connection_error("cannot reach the broker at " + url() +
+                            ": connection failed (is it running? start one with 'mqchat broker "
+                            "start', or give --broker URL)");
   }
 
   ConnectOptions options_;

@@ -1,8 +1,10 @@
 #include "core/outbox.hpp"
 
 #include <catch2/catch.hpp>
+#include <functional>
 #include <memory>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -147,4 +149,188 @@ TEST_CASE("a large batch is recorded completely", "[outbox]") {
   for (const auto& e : h.entries) ids.insert(e.message.id);
   CHECK(ids.size() == 1100);
   CHECK(h.entries.back().message.id == envs.back().id);
+}
+
+namespace {
+
+// Loses the connection after a number of acknowledgements and refuses some reconnects: the
+// faults a broker restart causes, without a broker.
+class FlakyTransport : public mqchat::Transport {
+ public:
+  explicit FlakyTransport(mqchat::Transport& inner) : inner_(inner) {}
+
+  std::size_t lose_after = SIZE_MAX;       // acknowledgements before the connection drops
+  std::size_t lose_at_publish = SIZE_MAX;  // the publish (0-based) that finds it dropped
+  int refused_reconnects = 0;              // connects that fail (transient) after a loss
+  bool refuse_for_good = false;            // connects fail with a refusal (not transient)
+  int connects = 0;
+
+  mqchat::ConnectResult connect(const mqchat::ConnectOptions& o) override {
+    ++connects;
+    if (refuse_for_good) throw mqchat::unavailable_error("not authorised");
+    if (refused_reconnects > 0) {
+      --refused_reconnects;
+      throw mqchat::connection_error("cannot reach the broker");
+    }
+    up_ = true;
+    lose_after = SIZE_MAX;
+    lose_at_publish = SIZE_MAX;
+    return inner_.connect(o);
+  }
+  std::uint64_t publish_async(const std::string& t, const std::string& p, int qos,
+                              bool retain) override {
+    if (up_ && publishes_++ == lose_at_publish) up_ = false;
+    if (!up_) throw mqchat::connection_error("cannot publish: not connected");
+    return inner_.publish_async(t, p, qos, retain);
+  }
+  void wait(std::uint64_t ticket) override {
+    if (up_ && acknowledged_ >= lose_after) up_ = false;
+    if (!up_) throw mqchat::connection_error("lost the connection");
+    inner_.wait(ticket);
+    ++acknowledged_;
+  }
+  void subscribe(const std::vector<std::string>& f, int qos, bool nl) override {
+    inner_.subscribe(f, qos, nl);
+  }
+  void unsubscribe(const std::vector<std::string>& f) override { inner_.unsubscribe(f); }
+  std::optional<mqchat::IncomingMessage> next_message(mqchat::Millis t) override {
+    return inner_.next_message(t);
+  }
+  bool is_connected() const override { return up_; }
+  void disconnect() override { inner_.disconnect(); }
+
+ private:
+  mqchat::Transport& inner_;
+  bool up_ = true;
+  std::size_t acknowledged_ = 0;
+  std::size_t publishes_ = 0;
+};
+
+mqchat::Reconnection reconnect_with(FlakyTransport& t, std::vector<std::string>& notes,
+                                    mqchat::Millis retry_for = std::chrono::seconds(5)) {
+  mqchat::Reconnection r;
+  r.retry_for = retry_for;
+  r.connect = [&t] {
+    mqchat::ConnectOptions o;
+    o.client_id = "sender";
+    t.connect(o);
+  };
+  r.notify = [&notes](const std::string& m) { notes.push_back(m); };
+  return r;
+}
+
+// The PartialSendError that SEND throws; the test fails when it throws none.
+mqchat::PartialSendError partial_send_of(const std::function<void()>& send) {
+  try {
+    send();
+  } catch (const mqchat::PartialSendError& e) {
+    return e;
+  }
+  FAIL("no error");
+  throw std::logic_error("unreachable");
+}
+
+std::vector<std::string> ids_published(const FakeBroker& broker) {
+  std::vector<std::string> ids;
+  for (const auto& p : broker.publishes()) ids.push_back(mqchat::decode_envelope(p.payload).id);
+  return ids;
+}
+
+}  // namespace
+
+TEST_CASE("a lost connection is re-made and the unacknowledged rest resent with the same ids",
+          "[outbox][reconnect]") {
+  Fixture f;
+  FlakyTransport flaky(f.transport);
+  flaky.lose_after = 7;
+  flaky.refused_reconnects = 2;  // the broker is still restarting
+  std::vector<std::string> notes;
+  auto envs = messages(20);
+  mqchat::publish_in_order(flaky, envs, 1, 4, f.history, reconnect_with(flaky, notes));
+
+  CHECK(flaky.connects == 3);
+  // Everything reached the broker; nothing acknowledged was sent twice, and what was resent
+  // kept its id.
+  auto ids = ids_published(*f.broker);
+  std::set<std::string> distinct(ids.begin(), ids.end());
+  CHECK(distinct.size() == 20);
+  CHECK(ids.size() >= 20);
+  CHECK(ids.size() <= 20 + 4);  // at most one window in flight at the loss
+  // The history has each message once, in order.
+  auto h = f.history.read();
+  REQUIRE(h.entries.size() == 20);
+  for (std::size_t i = 0; i < envs.size(); ++i) CHECK(h.entries[i].message.id == envs[i].id);
+  REQUIRE(notes.size() == 2);
+  CHECK_THAT(notes[0], Catch::Contains("7 of 20 messages were acknowledged"));
+  CHECK_THAT(notes[1], Catch::Contains("from message 8"));
+}
+
+TEST_CASE("a message whose publish found the connection gone is sent after the reconnect",
+          "[outbox][reconnect]") {
+  Fixture f;
+  FlakyTransport flaky(f.transport);
+  flaky.lose_at_publish = 5;
+  std::vector<std::string> notes;
+  auto envs = messages(12);
+  mqchat::publish_in_order(flaky, envs, 1, 100, f.history, reconnect_with(flaky, notes));
+  auto ids = ids_published(*f.broker);
+  CHECK(std::set<std::string>(ids.begin(), ids.end()).size() == 12);
+  auto h = f.history.read();
+  REQUIRE(h.entries.size() == 12);
+  for (std::size_t i = 0; i < envs.size(); ++i) CHECK(h.entries[i].message.id == envs[i].id);
+}
+
+TEST_CASE("a broker that stays away ends the send with exit 5 and the acknowledged count",
+          "[outbox][reconnect]") {
+  Fixture f;
+  FlakyTransport flaky(f.transport);
+  flaky.lose_after = 3;
+  flaky.refused_reconnects = 1000;
+  std::vector<std::string> notes;
+  auto envs = messages(10);
+  auto e = partial_send_of([&] {
+    mqchat::publish_in_order(flaky, envs, 1, 2, f.history,
+                             reconnect_with(flaky, notes, std::chrono::milliseconds(700)));
+  });
+  CHECK(e.code() == mqchat::ExitCode::timeout);
+  CHECK(e.acknowledged() == 3);
+  CHECK_THAT(e.what(), Catch::Contains("did not come back"));
+  CHECK_THAT(e.what(), Catch::Contains("3 of 10 messages were acknowledged"));
+  CHECK(flaky.connects >= 2);  // it tried again, with pauses, within the 0.7 s
+  CHECK(f.history.read().entries.size() == 3);
+}
+
+TEST_CASE("a refusal on reconnect is not retried", "[outbox][reconnect]") {
+  Fixture f;
+  FlakyTransport flaky(f.transport);
+  flaky.lose_after = 2;
+  std::vector<std::string> notes;
+  auto reconnection = reconnect_with(flaky, notes);
+  reconnection.connect = [&flaky] {
+    flaky.refuse_for_good = true;
+    flaky.connect({});
+  };
+  auto e = partial_send_of(
+      [&] { mqchat::publish_in_order(flaky, messages(5), 1, 8, f.history, reconnection); });
+  CHECK(e.code() == mqchat::ExitCode::unavailable);
+  CHECK(e.acknowledged() == 2);
+  CHECK_THAT(e.what(), Catch::Contains("not authorised"));
+  CHECK(flaky.connects == 1);
+}
+
+TEST_CASE("with no time to retry a lost connection fails at once with its own exit code",
+          "[outbox][reconnect]") {
+  Fixture f;
+  FlakyTransport flaky(f.transport);
+  flaky.lose_after = 1;
+  std::vector<std::string> notes;
+  auto e = partial_send_of([&] {
+    mqchat::publish_in_order(flaky, messages(3), 1, 8, f.history,
+                             reconnect_with(flaky, notes, mqchat::Millis(0)));
+  });
+  CHECK(e.code() == mqchat::ExitCode::unavailable);
+  CHECK(e.acknowledged() == 1);
+  CHECK_THAT(e.what(), Catch::Contains("1 of 3 messages were sent"));
+  CHECK(flaky.connects == 0);
+  CHECK(notes.empty());
 }

@@ -37,8 +37,13 @@ void mosquitto_pub(int broker_port, const std::vector<std::string>& args) {
 }
 
 std::unique_ptr<Process> mosquitto_sub(int broker_port, const std::vector<std::string>& args) {
-  return std::make_unique<Process>(mosquitto_client("mosquitto_sub"),
-                                   with_port(broker_port, args), SpawnOptions{});
+  return std::make_unique<Process>(mosquitto_client("mosquitto_sub"), with_port(broker_port, args),
+                                   SpawnOptions{});
+}
+
+Chat::Chat() {
+  alice.register_user();
+  bob.register_user();
 }
 
 std::vector<std::string> online_users(const User& viewer) {
@@ -95,7 +100,7 @@ std::vector<nlohmann::json> read_json_until(Process& listen,
     if (!line) {
       listen.drain();
       FAIL("the awaited message did not come within " << timeout.count() << " ms\n"
-                                                       << listen.describe());
+                                                      << listen.describe());
     }
     auto m = nlohmann::json::parse(*line, nullptr, false);
     if (m.is_discarded() || !m.is_object()) {

@@ -18,19 +18,19 @@
 
 /// Requires that the run result R (evaluated once) exited with CODE, showing the command and
 /// its output otherwise.
-#define REQUIRE_EXIT(r, code)                                \
-  do {                                                       \
-    const ::itest::RunResult& itest_checked_result_ = (r);   \
-    INFO(::itest::describe(itest_checked_result_));          \
-    REQUIRE(itest_checked_result_.exit_code == (code));      \
+#define REQUIRE_EXIT(r, code)                              \
+  do {                                                     \
+    const ::itest::RunResult& itest_checked_result_ = (r); \
+    INFO(::itest::describe(itest_checked_result_));        \
+    REQUIRE(itest_checked_result_.exit_code == (code));    \
   } while (false)
 
 /// Same as REQUIRE_EXIT, but the test goes on after a failure.
-#define CHECK_EXIT(r, code)                                  \
-  do {                                                       \
-    const ::itest::RunResult& itest_checked_result_ = (r);   \
-    INFO(::itest::describe(itest_checked_result_));          \
-    CHECK(itest_checked_result_.exit_code == (code));        \
+#define CHECK_EXIT(r, code)                                \
+  do {                                                     \
+    const ::itest::RunResult& itest_checked_result_ = (r); \
+    INFO(::itest::describe(itest_checked_result_));        \
+    CHECK(itest_checked_result_.exit_code == (code));      \
   } while (false)
 
 namespace itest {
@@ -46,6 +46,15 @@ void mosquitto_pub(int broker_port, const std::vector<std::string>& args);
 
 /// Starts mosquitto_sub against BROKER_PORT with ARGS in the background.
 std::unique_ptr<Process> mosquitto_sub(int broker_port, const std::vector<std::string>& args);
+
+/// A broker of our own (with persistence, so a restart keeps queued messages) and two
+/// registered users, alice and bob.
+struct Chat {
+  Broker broker;
+  User alice{"alice", broker};
+  User bob{"bob", broker};
+  Chat();
+};
 
 /// Names of the users that `who --online --json` run by VIEWER reports as online.
 std::vector<std::string> online_users(const User& viewer);

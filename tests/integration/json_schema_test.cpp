@@ -150,6 +150,14 @@ TEST_CASE("every command's --json output matches mqchat-json(7)", "[json][docs]"
   CHECK(failed.out.empty());
   check.lines("send", "error", failed.err);
   CHECK(parse_json_lines(failed.err).at(0).at("exit_code") == 3);
+  // A --lines send stopped by a bad line: the error says how many were acknowledged.
+  MqchatOptions bad_line;
+  bad_line.input = "fine\n\xff\n";
+  auto stopped = alice.run({"--json", "send", "--lines", "bob"}, bad_line);
+  CHECK_EXIT(stopped, 2);
+  check.lines("send", "sent", stopped.out, 1);
+  check.lines("send", "error", stopped.err);
+  CHECK(parse_json_lines(stopped.err).back().at("acknowledged") == 1);
   auto usage = alice.run({"--json", "no-such-command"});
   CHECK_EXIT(usage, 2);
   check.lines("no-such-command", "error", usage.err);

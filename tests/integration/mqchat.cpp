@@ -55,8 +55,7 @@ RunResult run_mqchat(const std::vector<std::string>& args, const MqchatOptions& 
   spawn.input = options.input;
   RunResult result = run_process(mqchat_binary(), args, std::move(spawn), options.timeout);
   if (result.timed_out) {
-    FAIL("mqchat did not finish within " << options.timeout.count() << " ms\n"
-                                         << describe(result));
+    FAIL("mqchat did not finish within " << options.timeout.count() << " ms\n" << describe(result));
   }
   return result;
 }
@@ -66,6 +65,7 @@ std::unique_ptr<Process> start_mqchat(const std::vector<std::string>& args,
   SpawnOptions spawn;
   spawn.env = mqchat_environment(options);
   spawn.input = options.input;
+  spawn.keep_input_open = options.keep_input_open;
   return std::make_unique<Process>(mqchat_binary(), args, std::move(spawn));
 }
 

@@ -20,7 +20,8 @@ struct MqchatOptions {
   std::optional<std::filesystem::path> machine;
   std::vector<std::pair<std::string, std::string>> env;  ///< extra variables, applied last
   std::optional<std::string> input;                      ///< stdin; nullopt: /dev/null
-  Millis timeout{20000};                                 ///< run_mqchat only
+  bool keep_input_open = false;  ///< start_mqchat: stdin stays open for Process::write_input
+  Millis timeout{20000};         ///< run_mqchat only
 };
 
 /// The path of the mqchat binary under test.

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -136,10 +137,26 @@ Process::Process(const std::string& program, const std::vector<std::string>& arg
   for (int fd : {in_fd_, out_fd_, err_fd_}) {
     if (fd >= 0) set_nonblocking(fd);
   }
+  input_open_ = options.keep_input_open;
   if (options.input) {
     input_ = std::move(*options.input);
-    if (input_.empty()) close_fd(in_fd_);
+    if (input_.empty() && !input_open_) close_fd(in_fd_);
   }
+}
+
+void Process::write_input(const std::string& text) {
+  if (in_fd_ < 0) throw std::runtime_error("the stdin of " + command_ + " is closed");
+  input_ += text;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (in_fd_ >= 0 && input_written_ < input_.size() &&
+         std::chrono::steady_clock::now() < deadline) {
+    pump(100);
+  }
+}
+
+void Process::close_input() {
+  input_open_ = false;
+  if (in_fd_ >= 0 && input_written_ == input_.size()) close_fd(in_fd_);
 }
 
 Process::~Process() {
@@ -162,7 +179,8 @@ void Process::close_fd(int& fd) {
 bool Process::pump(int timeout_ms) {
   pollfd fds[3];
   int count = 0;
-  if (in_fd_ >= 0) fds[count++] = {in_fd_, POLLOUT, 0};
+  // An open stdin with nothing to write is not polled: it would be writable at once, always.
+  if (in_fd_ >= 0 && input_written_ < input_.size()) fds[count++] = {in_fd_, POLLOUT, 0};
   if (out_fd_ >= 0) fds[count++] = {out_fd_, POLLIN, 0};
   if (err_fd_ >= 0) fds[count++] = {err_fd_, POLLIN, 0};
   if (count == 0) {
@@ -179,7 +197,8 @@ bool Process::pump(int timeout_ms) {
     if (fd == in_fd_) {
       ssize_t n = ::write(fd, input_.data() + input_written_, input_.size() - input_written_);
       if (n > 0) input_written_ += static_cast<std::size_t>(n);
-      if ((n < 0 && errno != EAGAIN && errno != EINTR) || input_written_ == input_.size()) {
+      if ((n < 0 && errno != EAGAIN && errno != EINTR) ||
+          (input_written_ == input_.size() && !input_open_)) {
         close_fd(in_fd_);
       }
       progress = true;
@@ -200,8 +219,10 @@ bool Process::pump(int timeout_ms) {
       if (n < 0 && errno == EINTR) continue;
       if (n == 0 || errno != EAGAIN) {
         progress = true;
-        if (fd == out_fd_) close_fd(out_fd_);
-        else close_fd(err_fd_);
+        if (fd == out_fd_)
+          close_fd(out_fd_);
+        else
+          close_fd(err_fd_);
       }
       break;
     }

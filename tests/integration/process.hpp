@@ -17,6 +17,7 @@ struct SpawnOptions {
   std::vector<std::string> env;                      ///< "KEY=VALUE" entries; empty: inherit ours
   std::optional<std::string> input;                  ///< stdin contents; nullopt: /dev/null
   std::optional<std::filesystem::path> output_file;  ///< stdout and stderr go here, not to pipes
+  bool keep_input_open = false;  ///< stdin stays open after INPUT for write_input/close_input
 };
 
 /// A child started with posix_spawn (never through a shell). Its stdout and stderr are read
@@ -51,6 +52,11 @@ class Process {
   const std::string& err() const { return err_; }
   /// Reads whatever the pipes hold right now, without waiting.
   void drain();
+  /// Writes TEXT to the child's stdin (started with keep_input_open), waiting until it is
+  /// written (at most 10 s: the child may be stuck).
+  void write_input(const std::string& text);
+  /// Ends the child's stdin once everything given was written.
+  void close_input();
   /// Command, state, stdout and stderr, for failure messages.
   std::string describe() const;
 
@@ -66,6 +72,7 @@ class Process {
   int err_fd_ = -1;
   std::string input_;
   std::size_t input_written_ = 0;
+  bool input_open_ = false;  // more input may come (keep_input_open, until close_input)
   std::string out_all_;
   std::string out_pending_;  // the part of stdout read_line has not returned yet
   std::string err_;

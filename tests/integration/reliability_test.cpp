@@ -38,17 +38,6 @@ std::vector<std::string> texts_in(const std::string& out) {
   return texts;
 }
 
-// A broker (with persistence) and two registered users.
-struct Chat {
-  Broker broker;
-  User alice{"alice", broker};
-  User bob{"bob", broker};
-  Chat() {
-    alice.register_user();
-    bob.register_user();
-  }
-};
-
 }  // namespace
 
 TEST_CASE("messages left when listen --count was reached are shown by the next listen",

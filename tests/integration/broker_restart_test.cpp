@@ -1,0 +1,154 @@
+// A broker that goes away in the middle of work: a send --lines rides out a restart and resends
+// what was not acknowledged, gives up with a count to resume from when the broker stays away,
+// and a running listen reconnects and shows what was sent meanwhile.
+
+#include <algorithm>
+#include <csignal>
+#include <set>
+#include <thread>
+
+#include "tests/integration/harness.hpp"
+#include "tests/integration/json_lines.hpp"
+
+using namespace itest;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string numbered(int i) { return "line " + std::to_string(i); }
+
+std::string numbered_lines(int first, int last) {
+  std::string text;
+  for (int i = first; i <= last; ++i) text += numbered(i) + "\n";
+  return text;
+}
+
+std::vector<std::string> numbered_texts(int first, int last) {
+  std::vector<std::string> texts;
+  for (int i = first; i <= last; ++i) texts.push_back(numbered(i));
+  return texts;
+}
+
+// The result lines (--json) a running send has printed so far.
+std::size_t results_so_far(Process& send) {
+  send.drain();
+  return static_cast<std::size_t>(std::count(send.out().begin(), send.out().end(), '\n'));
+}
+
+std::size_t occurrences(const std::string& text, const std::string& part) {
+  std::size_t n = 0;
+  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
+  return n;
+}
+
+// A send --lines as a process whose stdin the test writes piece by piece.
+std::unique_ptr<Process> start_streaming_send(const User& from,
+                                              const std::vector<std::string>& args) {
+  MqchatOptions options;
+  options.input = "";
+  options.keep_input_open = true;
+  return from.start(args, options);
+}
+
+}  // namespace
+
+TEST_CASE("send --lines rides out a broker restart and every message arrives once",
+          "[reliability][send]") {
+  Chat chat;
+  auto send = start_streaming_send(chat.alice, {"--json", "send", "--lines", "bob"});
+  send->write_input(numbered_lines(1, 1000));
+  // send --lines reports what the broker acknowledged as soon as its input pauses.
+  REQUIRE(wait_until([&] { return results_so_far(*send) >= 1000; }, 20s));
+
+  chat.broker.stop();
+  // These lines meet a dead connection: send must hold them until the broker is back.
+  send->write_input(numbered_lines(1001, 2000));
+  std::this_thread::sleep_for(1500ms);
+  chat.broker.restart();
+  send->close_input();
+
+  auto code = send->wait_exit(60s);
+  send->drain();
+  INFO(send->describe());
+  REQUIRE(code == 0);
+  CHECK(occurrences(send->err(), "lost the connection") >= 1);
+  CHECK(occurrences(send->err(), "reconnected") >= 1);
+  auto results = parse_json_lines(send->out());
+  std::set<std::string> ids;
+  for (const auto& r : results) ids.insert(str(r, "id"));
+  CHECK(results.size() == 2000);
+  CHECK(ids.size() == 2000);
+
+  // Every line once, in order, though some may have crossed the wire twice.
+  CHECK(texts_of(chat.bob.receive(2000, 60)) == numbered_texts(1, 2000));
+  auto more = chat.bob.run({"listen", "--json", "--timeout", "2"});
+  CHECK_EXIT(more, 0);
+  CHECK(more.out.empty());
+  // The sender's history has each message once.
+  auto history = parse_json_lines(chat.alice.run({"history", "--json", "-n", "5000"}).out);
+  CHECK(history.size() == 2000);
+}
+
+TEST_CASE("a broker that stays away ends send --lines with exit 5 and a count to resume from",
+          "[reliability][send]") {
+  Chat chat;
+  auto send =
+      start_streaming_send(chat.alice, {"--json", "send", "--lines", "--retry-for", "2", "bob"});
+  send->write_input(numbered_lines(1, 500));
+  REQUIRE(wait_until([&] { return results_so_far(*send) >= 500; }, 20s));
+  chat.broker.stop();
+  send->write_input(numbered_lines(501, 1000));
+  send->close_input();
+
+  auto code = send->wait_exit(30s);
+  send->drain();
+  INFO(send->describe());
+  REQUIRE(code == 5);
+  CHECK(parse_json_lines(send->out()).size() == 500);
+  // Under --json the error is the last line on stderr, with the count as a number.
+  auto err_lines = lines_of(send->err());
+  REQUIRE_FALSE(err_lines.empty());
+  auto error = nlohmann::json::parse(err_lines.back());
+  CHECK(error.at("exit_code") == 5);
+  CHECK(error.at("acknowledged") == 500);
+  CHECK_THAT(str(error, "error"), Catch::Contains("did not come back within 2 s") &&
+                                      Catch::Contains("500 messages were acknowledged") &&
+                                      Catch::Contains("--skip 500"));
+
+  // Resuming as the error says sends the rest, and nothing twice.
+  chat.broker.restart();
+  MqchatOptions all;
+  all.input = numbered_lines(1, 1000);
+  REQUIRE_EXIT(chat.alice.run({"send", "--lines", "--skip", "500", "bob"}, all), 0);
+  CHECK(texts_of(chat.bob.receive(1000, 60)) == numbered_texts(1, 1000));
+  CHECK(chat.bob.run({"listen", "--json", "--timeout", "2"}).out.empty());
+}
+
+TEST_CASE(
+    "a running listen reconnects after a broker restart, says so once, and shows what "
+    "was sent meanwhile",
+    "[reliability][listen]") {
+  Chat chat;
+  auto listen = chat.bob.start({"listen", "--json"});
+  REQUIRE(wait_until([&] { return contains(online_users(chat.alice), "bob"); }, 10s));
+  chat.alice.send(chat.bob, "before the restart");
+  REQUIRE(listen->read_line(10s).has_value());
+
+  chat.broker.stop();
+  std::this_thread::sleep_for(1000ms);  // listen notices and starts reconnecting
+  chat.broker.restart();
+  // Sent at once: listen may not be back yet; its session keeps the message for it.
+  chat.alice.send(chat.bob, "while it reconnects");
+  auto seen = read_json_until(*listen, [](const nlohmann::json& m) {
+    return m.value("text", "") == "while it reconnects";
+  });
+  CHECK(texts_of(seen) == std::vector<std::string>{"while it reconnects"});
+  // Presence is restored: bob is online again.
+  CHECK(wait_until([&] { return contains(online_users(chat.alice), "bob"); }, 10s));
+  CHECK(listen->running());
+  listen->signal(SIGINT);
+  REQUIRE(listen->wait_exit(10s) == 0);
+  listen->drain();
+  CHECK(occurrences(listen->err(), "lost the connection to the broker") == 1);
+  CHECK(occurrences(listen->err(), "reconnected to the broker") == 1);
+}
