@@ -1,6 +1,6 @@
-# bench/scale-plot.awk: draws bench/scale's results (scale-results.tsv) as an SVG with two
+# bench/scale-plot.awk: draws bench/scale's results (scale-results.tsv) as an SVG with three
 # log-log panels against the number of users: the wall time of each timed command (median,
-# ms), and the broker's memory (VmRSS, MB). On log-log axes a constant cost is a flat line and
+# ms), the CPU time the broker spent on it (median, ms), and the broker's memory (VmRSS, MB). On log-log axes a constant cost is a flat line and
 # a linear one rises one decade per decade; the dotted diagonal shows that slope.
 #   awk -f bench/scale-plot.awk scale-results.tsv > scale.svg
 BEGIN { FS = "\t" }
@@ -8,7 +8,8 @@ NR == 1 { next }
 {
   if (!($1 in seen_size)) { seen_size[$1] = 1; sizes[++nsizes] = $1 + 0 }
   if ($4 == "ms" && $5 > 0) add(1, $3, $1, $5)
-  if ($3 ~ /^broker VmRSS, (empty|seeded)$|^broker VmRSS after restart$/ && $5 > 0) add(2, $3, $1, $5)
+  if ($4 == "ms CPU" && $5 > 0) add(2, substr($3, length("broker CPU: ") + 1), $1, $5)
+  if ($3 ~ /^broker VmRSS, (empty|seeded|after the timed runs)$/ && $5 > 0) add(3, $3, $1, $5)
 }
 function add(panel, name, x, y,   key) {
   key = panel SUBSEP name
@@ -28,7 +29,7 @@ function fmt(v) {
 }
 function esc(s) { gsub(/&/, "\\&amp;", s); gsub(/</, "\\&lt;", s); return s }
 function panel_svg(p, left, title, unit,   x0, x1, y0, y1, W, H, top, d, i, j, k, key, cx, cy, pts, color, ly) {
-  W = 420; H = 300; top = 50
+  W = 380; H = 300; top = 50
   x0 = floor10(sizes[1]); x1 = ceil10(sizes[nsizes]); if (x1 == x0) x1 = x0 + 1
   y0 = floor10(lo[p]); y1 = ceil10(hi[p]); if (y1 == y0) y1 = y0 + 1
   printf "<g transform=\"translate(%d,%d)\">\n", left, top
@@ -68,10 +69,11 @@ function panel_svg(p, left, title, unit,   x0, x1, y0, y1, W, H, top, d, i, j, k
 }
 END {
   split("#1f77b4 #d62728 #2ca02c #ff7f0e #9467bd #8c564b #e377c2", palette, " ")
-  n = (count[1] > count[2] ? count[1] : count[2])
-  printf "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1000\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">\n", 430 + 16 * n
+  n = count[1]; if (count[2] > n) n = count[2]; if (count[3] > n) n = count[3]
+  printf "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1400\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">\n", 430 + 16 * n
   printf "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n"
   if (count[1]) panel_svg(1, 70, "Wall time of each command (median)", "ms")
-  if (count[2]) panel_svg(2, 560, "mosquitto memory", "VmRSS, MB")
+  if (count[2]) panel_svg(2, 530, "mosquitto's CPU time for it (median)", "ms of CPU")
+  if (count[3]) panel_svg(3, 990, "mosquitto memory", "VmRSS, MB")
   printf "</svg>\n"
 }
