@@ -411,7 +411,7 @@ TEST_CASE("concurrent group joins on one profile all take effect", "[group]") {
   alice.register_user();
   bob.register_user();
 
-  const std::vector<std::string> groups = {"G1", "G2", "G3", "G4"};
+  const std::vector<std::string> groups = {"G1", "G2", "G3", "G4", "G5"};
   std::vector<std::unique_ptr<Process>> joins;
   for (const auto& g : groups) joins.push_back(bob.start({"group", "join", g}));
   for (auto& j : joins) {
