@@ -13,6 +13,17 @@ namespace {
 
 constexpr std::size_t kMaxNames = 50000;  // keeps a TAB press fast on a huge directory
 
+// True when TEXT (the cache file, one name a line) has a line for each valid name of NAMES:
+// found without parsing the whole file, which send would pay on every run once `who` has
+// filled the cache.
+bool lists_all(const std::string& text, const std::vector<std::string>& names) {
+  return std::all_of(names.begin(), names.end(), [&text](const std::string& n) {
+    if (!is_valid_name(n)) return true;
+    const bool first = text.compare(0, n.size() + 1, n + "\n") == 0;
+    return first || text.find("\n" + n + "\n") != std::string::npos;
+  });
+}
+
 }  // namespace
 
 std::filesystem::path NameCache::file(Kind kind) const {
@@ -38,6 +49,13 @@ std::vector<std::string> NameCache::names(Kind kind) const {
 }
 
 void NameCache::remember(Kind kind, const std::vector<std::string>& names, bool replace) const {
+  if (!replace) {
+    try {
+      if (lists_all(read_file(file(kind)).value_or(""), names)) return;
+    } catch (const Error&) {
+      // Unreadable: the full path below treats it as empty.
+    }
+  }
   auto old = this->names(kind);
   std::set<std::string> all;
   if (!replace) all.insert(old.begin(), old.end());

@@ -44,3 +44,19 @@ TEST_CASE("the name cache is not rewritten when nothing changed", "[name_cache]"
   cache.remember(NameCache::Kind::users, {"carol"});
   CHECK(inode_of(file) != before);  // written anew (temp file + rename)
 }
+
+TEST_CASE("a name is found in the cache only as a whole line", "[name_cache]") {
+  TempDir tmp;
+  NameCache cache(tmp.path());
+  cache.remember(NameCache::Kind::users, {"bobby", "xbob", "carol"});
+  auto file = tmp.path() / "cache" / "users";
+  auto before = inode_of(file);
+  cache.remember(NameCache::Kind::users, {"bobby"});  // the first line
+  cache.remember(NameCache::Kind::users, {"xbob"});   // the last line
+  CHECK(inode_of(file) == before);
+  // Parts of names already there are still new names.
+  cache.remember(NameCache::Kind::users, {"bob"});
+  cache.remember(NameCache::Kind::users, {"car"});
+  CHECK(cache.names(NameCache::Kind::users) ==
+        std::vector<std::string>{"bob", "bobby", "car", "carol", "xbob"});
+}
