@@ -32,13 +32,24 @@ std::regex compile_match(const std::string& pattern) {
 }
 
 bool MessagePrinter::print(const Envelope& e) {
+  std::string line;
+  render(e, line);
+  return write(line);
+}
+
+void MessagePrinter::render(const Envelope& e, std::string& lines) const {
   if (ctx_.global.json) {
-    print_json_line(ctx_.out, to_json(e));
+    lines += json_line_text(to_json(e));
   } else if (format_) {
-    ctx_.out << format_->render(e) << '\n' << std::flush;
+    lines += format_->render(e);
   } else {
-    ctx_.out << format_message(e, MessageStyle{ctx_.colour(), false}) << '\n' << std::flush;
+    lines += format_message(e, MessageStyle{ctx_.colour(), false});
   }
+  lines += '\n';
+}
+
+bool MessagePrinter::write(const std::string& lines) {
+  ctx_.out << lines << std::flush;
   return static_cast<bool>(ctx_.out);
 }
 

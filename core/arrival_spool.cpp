@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "core/error.hpp"
@@ -52,9 +53,10 @@ void ArrivalSpool::record(const IncomingMessage& message) noexcept {
   }
 }
 
-void ArrivalSpool::handled() {
+void ArrivalSpool::handled(std::size_t count) {
+  if (count == 0) return;
   std::lock_guard<std::mutex> lock(mutex_);
-  if (unhandled_ > 0) --unhandled_;
+  unhandled_ -= std::min(count, unhandled_);
   if (unhandled_ > 0 || failure_) return;
   // Everything in the file was handled: start it afresh (O_APPEND writes go to the new end).
   if (::ftruncate(fd_, 0) != 0) fail("empty", errno);
