@@ -172,13 +172,14 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
   auto done = [&] {
     return stop_requested() || !output_open || (opts.count && delivery.shown() >= *opts.count);
   };
-  // Takes MSG: claimed by the hand-off or the group watch, dropped, or into the delivery's
-  // batch, where commit() settles it: shown and recorded, or set aside for the next listen
-  // (also when the output is gone).
+  // True once MSG is dealt with for good: shown and recorded, filtered out, or dropped.
   auto handle = [&](const IncomingMessage& msg) {
-    if (handoff->claim(msg) || groups.follow(msg)) return;
+    if (handoff->claim(msg) || groups.follow(msg)) return true;
     auto envelope = inbox.accept(msg, warn);
-    if (envelope) delivery.deliver(*envelope);
+    if (envelope) output_open = delivery.deliver(*envelope);
+    // Settled either way: shown and recorded, or set aside for the next listen (also when the
+    // output is gone).
+    return true;
   };
   auto go_offline = [&] {
     try {
@@ -189,12 +190,8 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
     }
   };
   bool spool_warned = false;
-  std::size_t unreleased = 0;  // spooled messages taken since the last commit
-  // Shows and records the batch, and only then lets the spool forget its messages.
-  auto commit = [&] {
-    if (!delivery.commit()) output_open = false;
-    spool->handled(unreleased);
-    unreleased = 0;
+  auto release = [&] {
+    spool->handled();
     if (auto failure = spool->failure(); failure && !spool_warned) {
       ctx.warn(*failure + "; messages received from now on are lost if listen is killed");
       spool_warned = true;
@@ -206,29 +203,20 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
     output_open = delivery.offer_deferred(done);
     // The seen ids make a replay of what an earlier listen already showed harmless.
     for (std::size_t i = 0; i < stashed.size() && !done(); ++i) {
-      handle(stashed[i]);
-      ++unreleased;
-      if (delivery.full()) commit();
+      if (handle(stashed[i])) release();
     }
-    commit();
     while (!done()) {
       auto now = Clock::now();
       if (now >= deadline) break;
       auto wait = std::min<Millis>(kPollInterval,
                                    std::chrono::duration_cast<Millis>(deadline - now) + Millis(1));
-      // Messages already waiting join the batch; it is committed when none is left waiting
-      // (so a message that arrives alone is shown at once) or when it is full.
-      if (auto msg = transport->next_message(delivery.pending() ? Millis(0) : wait)) {
-        handle(*msg);
-        if (ArrivalSpool::keeps(*msg)) ++unreleased;
-        if (delivery.pending() && !delivery.full()) continue;
+      if (auto msg = transport->next_message(wait)) {
+        if (handle(*msg) && ArrivalSpool::keeps(*msg)) release();
       }
-      commit();
       groups.poll();
       link.check();
       if (output_closed(ctx.out_fd)) output_open = false;
     }
-    commit();
   } catch (const Error&) {
     // The state cannot be written (e.g. a full disk): what arrived stays in the pending file
     // for the next listen; end as a failure without claiming anything was recorded.

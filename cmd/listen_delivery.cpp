@@ -2,7 +2,7 @@
 
 namespace mqchat {
 
-bool ListenDelivery::show_now(const Envelope& envelope) {
+bool ListenDelivery::show(const Envelope& envelope) {
   if (hook_) {
     auto failed = hook_->run(envelope);
     // The hook's failure is its own business: say so and go on with the next message.
@@ -17,52 +17,22 @@ bool ListenDelivery::show_now(const Envelope& envelope) {
 }
 
 void ListenDelivery::set_aside(const Envelope& envelope) {
-  if (!batch_ids_.insert(envelope.id).second) return;
-  batch_.push_back(Item{envelope, false, false});
+  deferred_.add(envelope);
+  inbox_.record(envelope);
 }
 
-void ListenDelivery::deliver(const Envelope& envelope) {
-  if (batch_ids_.count(envelope.id)) return;  // a redelivery of a message in this batch
+bool ListenDelivery::deliver(const Envelope& envelope) {
   if (!filter_.wants(envelope)) {
     set_aside(envelope);
-    return;
+    return true;
   }
-  if (hook_) {
-    // The hook runs now, one message at a time; only the recording waits for the batch.
-    batch_ids_.insert(envelope.id);
-    batch_.push_back(Item{envelope, false, show_now(envelope)});
-    return;
+  if (!show(envelope)) {
+    // The output is gone and paho has acknowledged the message: the next listen shows it.
+    set_aside(envelope);
+    return false;
   }
-  printer_.render(envelope, lines_);
-  batch_ids_.insert(envelope.id);
-  batch_.push_back(Item{envelope, true, true});
-  ++shown_;
-}
-
-bool ListenDelivery::commit() {
-  if (batch_.empty()) return true;
-  bool output_open = true;
-  if (!lines_.empty()) {
-    output_open = printer_.write(lines_);
-    lines_.clear();
-  }
-  std::vector<Envelope> envelopes;
-  envelopes.reserve(batch_.size());
-  for (auto& item : batch_) {
-    if (item.printed && !output_open) {
-      // The output went away during this batch and paho has acknowledged the messages: none
-      // of them counts as shown, the next listen shows them (a line the reader got before it
-      // closed may then appear twice, but nothing is lost).
-      item.shown = false;
-      --shown_;
-    }
-    if (!item.shown) deferred_.add(item.envelope);
-    envelopes.push_back(std::move(item.envelope));
-  }
-  batch_.clear();
-  batch_ids_.clear();
-  inbox_.record_all(envelopes);
-  return output_open;
+  inbox_.record(envelope);
+  return true;
 }
 
 bool ListenDelivery::offer_deferred(const std::function<bool()>& done) {
@@ -71,9 +41,7 @@ bool ListenDelivery::offer_deferred(const std::function<bool()>& done) {
   std::vector<Envelope> keep;
   bool output_open = true;
   for (const auto& e : waiting) {
-    if (!output_open || done() || !filter_.wants(e) || !(output_open = show_now(e))) {
-      keep.push_back(e);
-    }
+    if (!output_open || done() || !filter_.wants(e) || !(output_open = show(e))) keep.push_back(e);
   }
   deferred_.replace(keep);
   return output_open;

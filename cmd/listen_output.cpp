@@ -32,24 +32,13 @@ std::regex compile_match(const std::string& pattern) {
 }
 
 bool MessagePrinter::print(const Envelope& e) {
-  std::string line;
-  render(e, line);
-  return write(line);
-}
-
-void MessagePrinter::render(const Envelope& e, std::string& lines) const {
   if (ctx_.global.json) {
-    lines += json_line_text(to_json(e));
+    print_json_line(ctx_.out, to_json(e));
   } else if (format_) {
-    lines += format_->render(e);
+    ctx_.out << format_->render(e) << '\n' << std::flush;
   } else {
-    lines += format_message(e, MessageStyle{ctx_.colour(), false});
+    ctx_.out << format_message(e, MessageStyle{ctx_.colour(), false}) << '\n' << std::flush;
   }
-  lines += '\n';
-}
-
-bool MessagePrinter::write(const std::string& lines) {
-  ctx_.out << lines << std::flush;
   return static_cast<bool>(ctx_.out);
 }
 

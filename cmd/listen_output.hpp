@@ -34,12 +34,6 @@ class MessagePrinter {
   /// Prints ENVELOPE; false when the output is gone (a closed pipe).
   bool print(const Envelope& envelope);
 
-  /// Appends the line of ENVELOPE (with its newline) to LINES, for write().
-  void render(const Envelope& envelope, std::string& lines) const;
-
-  /// Writes LINES and flushes; false when the output is gone.
-  bool write(const std::string& lines);
-
  private:
   Context& ctx_;
   std::optional<MessageTemplate> format_;

@@ -3,12 +3,8 @@
 namespace mqchat {
 
 void print_json_line(std::ostream& out, const nlohmann::json& j) {
-  out << json_line_text(j) << '\n' << std::flush;
-}
-
-std::string json_line_text(const nlohmann::json& j) {
   // Replace invalid UTF-8 instead of throwing: a hostile payload must not end the output.
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  out << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n' << std::flush;
 }
 
 nlohmann::json user_json(const UserListing& l) {

@@ -2,7 +2,6 @@
 
 #include <nlohmann/json.hpp>
 #include <ostream>
-#include <string>
 
 #include "core/directory.hpp"
 #include "core/groups.hpp"
@@ -13,9 +12,6 @@ namespace mqchat {
 
 /// Writes J as one line and flushes, so a reader of a pipe sees it at once.
 void print_json_line(std::ostream& out, const nlohmann::json& j);
-
-/// J as the text of one output line, without the newline (invalid UTF-8 replaced).
-std::string json_line_text(const nlohmann::json& j);
 
 /// The user object of --json output (who, group members).
 nlohmann::json user_json(const UserListing& listing);

@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 
 #include "core/error.hpp"
@@ -53,10 +52,9 @@ void ArrivalSpool::record(const IncomingMessage& message) noexcept {
   }
 }
 
-void ArrivalSpool::handled(std::size_t count) {
-  if (count == 0) return;
+void ArrivalSpool::handled() {
   std::lock_guard<std::mutex> lock(mutex_);
-  unhandled_ -= std::min(count, unhandled_);
+  if (unhandled_ > 0) --unhandled_;
   if (unhandled_ > 0 || failure_) return;
   // Everything in the file was handled: start it afresh (O_APPEND writes go to the new end).
   if (::ftruncate(fd_, 0) != 0) fail("empty", errno);

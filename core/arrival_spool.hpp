@@ -30,10 +30,9 @@ class ArrivalSpool {
   /// failure is kept for failure().
   void record(const IncomingMessage& message) noexcept;
 
-  /// COUNT recorded (or already pending) messages were handled: shown and marked seen,
-  /// filtered out, or dropped as malformed. Empties the file when nothing recorded is left
-  /// unhandled.
-  void handled(std::size_t count = 1);
+  /// One recorded (or already pending) message was handled: shown and marked seen, filtered
+  /// out, or dropped as malformed. Empties the file when nothing recorded is left unhandled.
+  void handled();
 
   /// The first write failure ("cannot append to FILE: No space left on device: ..."), if any.
   std::optional<std::string> failure() const;

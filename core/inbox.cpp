@@ -74,20 +74,9 @@ std::optional<Envelope> Inbox::unless_seen(Envelope envelope) const {
   return envelope;
 }
 
-void Inbox::record(const Envelope& envelope) { record_all({envelope}); }
-
-void Inbox::record_all(const std::vector<Envelope>& envelopes) {
-  if (envelopes.empty()) return;
-  std::vector<HistoryEntry> entries;
-  std::vector<std::string> ids;
-  entries.reserve(envelopes.size());
-  ids.reserve(envelopes.size());
-  for (const auto& e : envelopes) {
-    entries.push_back(HistoryEntry{e, false});
-    ids.push_back(e.id);
-  }
-  history_.append(entries);
-  seen_.add_all(ids);
+void Inbox::record(const Envelope& envelope) {
+  history_.append({HistoryEntry{envelope, false}});
+  seen_.add(envelope.id);
 }
 
 }  // namespace mqchat

@@ -3,7 +3,6 @@
 #include <optional>
 #include <set>
 #include <string>
-#include <vector>
 
 #include "core/directory.hpp"
 #include "core/envelope.hpp"
@@ -31,10 +30,6 @@ class Inbox {
   /// to the history, then marks its id seen, so a redelivery is not shown again. Throws Error
   /// (naming the file) when either cannot be written.
   void record(const Envelope& envelope);
-
-  /// Records ENVELOPES like record() does one, with one history append and one seen-ids
-  /// append for all of them (listen's batch of messages that were already waiting).
-  void record_all(const std::vector<Envelope>& envelopes);
 
   /// The groups whose traffic is accepted; messages of any other group are dropped silently
   /// (they were in flight when the user left).

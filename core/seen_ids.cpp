@@ -51,22 +51,11 @@ SeenIds::~SeenIds() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-void SeenIds::add(const std::string& id) { add_all({id}); }
-
-void SeenIds::add_all(const std::vector<std::string>& ids) {
-  std::string lines;
-  std::size_t added = 0;
-  for (const auto& id : ids) {
-    if (!is_plausible_id(id) || contains(id)) continue;
-    remember(id);
-    lines += id;
-    lines += '\n';
-    ++added;
-  }
-  if (added == 0) return;
-  append(lines);
-  lines_in_file_ += added;
-  if (lines_in_file_ >= 2 * capacity_) compact();
+void SeenIds::add(const std::string& id) {
+  if (!is_plausible_id(id) || contains(id)) return;
+  remember(id);
+  append(id + "\n");
+  if (++lines_in_file_ >= 2 * capacity_) compact();
 }
 
 void SeenIds::append(const std::string& line) {

@@ -5,7 +5,6 @@
 #include <filesystem>
 #include <string>
 #include <unordered_set>
-#include <vector>
 
 namespace mqchat {
 
@@ -25,9 +24,6 @@ class SeenIds {
 
   /// Records ID as shown (call after it was printed, so nothing is marked seen unshown).
   void add(const std::string& id);
-
-  /// Records IDS as shown, with one write for all of them (a draining listen's batch).
-  void add_all(const std::vector<std::string>& ids);
 
   std::size_t size() const { return order_.size(); }
 
