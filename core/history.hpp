@@ -2,6 +2,8 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <memory>
+#include <mutex>
 #include <vector>
 
 #include "core/envelope.hpp"
@@ -36,7 +38,18 @@ class History {
   const std::filesystem::path& file() const { return file_; }
 
  private:
+  // The file kept open between appends, shared by copies: a draining listen appends once per
+  // message, and an open, close and directory check around each append cost more than the
+  // write. The mutex keeps threads of one process apart (flock does not: they share the open
+  // file).
+  struct OpenFile {
+    std::mutex mutex;
+    int fd = -1;
+    ~OpenFile();
+  };
+
   std::filesystem::path file_;
+  std::shared_ptr<OpenFile> open_ = std::make_shared<OpenFile>();
 };
 
 }  // namespace mqchat

@@ -133,6 +133,10 @@ TEST_CASE("broker config queues enough for offline users", "[broker]") {
   CHECK(has_line(conf, "log_dest stderr"));
 }
 
+TEST_CASE("broker config sends small packets without Nagle's delay", "[broker]") {
+  CHECK(has_line(mqchat::render_mosquitto_config(options_in("/srv/mq")), "set_tcp_nodelay true"));
+}
+
 TEST_CASE("broker config keeps mosquitto root only when started as root", "[broker]") {
   BrokerOptions opts = options_in("/srv/mq");
   opts.run_as_root = true;

@@ -98,3 +98,32 @@ TEST_CASE("an entry appended after a torn last line is still readable", "[histor
   REQUIRE(r.entries.size() == 2);
   CHECK(r.entries[1].message.id == "2");
 }
+
+TEST_CASE("history appends reach the file at the path even after it was removed", "[history]") {
+  TempDir tmp;
+  auto file = tmp.path() / "history.jsonl";
+  History h(file);
+  History copy = h;  // copies share the open file
+  h.append({HistoryEntry{dm("1", "alice", "bob", "one"), true}});
+  std::filesystem::remove(file);
+  copy.append({HistoryEntry{dm("2", "alice", "bob", "two"), true}});
+  h.append({HistoryEntry{dm("3", "alice", "bob", "three"), true}});
+  auto r = History(file).read();
+  REQUIRE(r.entries.size() == 2);
+  CHECK(r.entries[0].message.id == "2");
+  CHECK(r.entries[1].message.id == "3");
+}
+
+TEST_CASE("a torn line written by another process while the history is open is ended first",
+          "[history]") {
+  TempDir tmp;
+  auto file = tmp.path() / "history.jsonl";
+  History h(file);
+  h.append({HistoryEntry{dm("1", "alice", "bob", "one"), true}});
+  mqchat::append_line_locked(file, "{\"torn");  // another writer killed mid-line
+  h.append({HistoryEntry{dm("2", "alice", "bob", "two"), true}});
+  auto r = History(file).read();
+  REQUIRE(r.entries.size() == 2);
+  CHECK(r.entries[1].message.id == "2");
+  CHECK(r.bad_lines == 1);
+}

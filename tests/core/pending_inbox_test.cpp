@@ -1,5 +1,6 @@
 #include "core/pending_inbox.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
@@ -47,6 +48,21 @@ TEST_CASE("a payload that is not UTF-8 survives the round trip byte for byte", "
   auto got = p.read();
   REQUIRE(got.size() == 1);
   CHECK(got[0].payload == bytes);
+}
+
+TEST_CASE("every character that JSON must escape survives the round trip", "[pending_inbox]") {
+  TempDir tmp;
+  PendingInbox p(tmp.path() / "pending.jsonl");
+  std::string text = "q\" b\\ n\n t\t r\r nul";
+  text += std::string(1, '\0') + "\x01\x1f\x7f \xc3\xa9 \xf0\x9f\x98\x80 /";
+  p.stash({IncomingMessage{"mqchat/v1/inbox/bob/al\"ice", text, false}});
+  auto line = mqchat::read_file(tmp.path() / "pending.jsonl");
+  REQUIRE(line);
+  CHECK(std::count(line->begin(), line->end(), '\n') == 1);  // one line per message
+  auto got = p.read();
+  REQUIRE(got.size() == 1);
+  CHECK(got[0].topic == "mqchat/v1/inbox/bob/al\"ice");
+  CHECK(got[0].payload == text);
 }
 
 TEST_CASE("a topic that is not UTF-8 is not stashed", "[pending_inbox]") {
