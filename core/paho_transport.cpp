@@ -310,6 +310,10 @@ class PahoTransport final : public Transport {
       std::lock_guard<std::mutex> lock(mutex_);
       pending_.clear();
     }
+    {
+      std::lock_guard<std::mutex> lock(window_mutex_);
+      unacknowledged_.clear();
+    }
     // Kept for the client's lifetime (parked with it): paho keeps pointers into it for
     // automatic reconnects.
     if (conn_) park(std::move(conn_));
