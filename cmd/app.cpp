@@ -224,7 +224,9 @@ int run_app(const std::vector<std::string>& args, Context& ctx) {
   } catch (const Error& e) {
     ctx.out.flush();
     std::optional<std::size_t> acknowledged;
-    if (const auto* partial = dynamic_cast<const PartialSendError*>(&e)) {
+    // Only where publishing began and stopped: bad input before the first message has none.
+    const auto* partial = dynamic_cast<const PartialSendError*>(&e);
+    if (partial && (partial->acknowledged() > 0 || e.code() != ExitCode::usage)) {
       acknowledged = partial->acknowledged();
     }
     return report_error(ctx, args, e.code(), e.what(), acknowledged);

@@ -24,7 +24,8 @@ Reconnection reconnection_for(Context& ctx, Transport& transport, const ConnectO
 void fail_partial_send(Context& ctx, const std::vector<Envelope>& acknowledged,
                        const PartialSendError& error, std::size_t skipped, bool lines) {
   print_sent_json(ctx, acknowledged);
-  if (!lines || (error.acknowledged() == 0 && skipped == 0)) throw error;
+  // A count to resume from only where something was sent: not for bad options or empty input.
+  if (!lines || error.acknowledged() == 0) throw error;
   throw PartialSendError(error,
                          std::string(error.what()) + "; send the rest with --skip " +
                              std::to_string(skipped + error.acknowledged()),

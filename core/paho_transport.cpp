@@ -86,6 +86,12 @@ class PahoTransport final : public Transport {
 
   ConnectResult connect(const ConnectOptions& options) override {
     options_ = options;
+    // A reconnect (send riding out a broker restart) must not ask again: its stdin may be the
+    // message stream.
+    if (options_.password.empty() && !prompted_password_.empty() &&
+        options_.username == prompted_for_) {
+      options_.password = prompted_password_;
+    }
     if (options.servers.empty()) throw usage_error("no broker given: use --broker URL");
     try {
       return connect_any_version();
@@ -98,6 +104,8 @@ class PahoTransport final : public Transport {
       auto password = options_.ask_password(options_.username);
       if (!password || password->empty()) throw translate_connect(e);
       options_.password = *password;
+      prompted_password_ = *password;
+      prompted_for_ = options_.username;
     }
     try {
       return connect_any_version();
@@ -121,7 +129,11 @@ class PahoTransport final : public Transport {
       pending_.emplace(ticket, std::move(token));
       return ticket;
     } catch (const mqtt::exception& e) {
-      throw connection_error("cannot publish to " + url() + ": " + e.get_error_str());
+      // Only a publish that found the connection gone is worth another connection.
+      const bool disconnected =
+          e.get_return_code() == MQTTASYNC_DISCONNECTED || !client_->is_connected();
+      throw Error(ExitCode::unavailable, "cannot publish to " + url() + ": " + e.get_error_str(),
+                  disconnected);
     }
   }
 
@@ -423,6 +435,8 @@ class PahoTransport final : public Transport {
   // QoS 1 and 2 publishes in the order sent, until seen acknowledged.
   std::mutex window_mutex_;
   std::deque<mqtt::delivery_token_ptr> unacknowledged_;
+  std::string prompted_password_;  // typed at the prompt, for reconnects of the same user
+  std::string prompted_for_;
 };
 
 }  // namespace

@@ -44,12 +44,21 @@ class StreamPublisher {
         if (!e.transient() || !may_retry) throw stopped_at(e);
         // The time allowed runs from the first loss; only progress since then earns a fresh
         // allowance, so a broker that accepts connections and drops them cannot keep us.
+        Millis pause{0};
         if (!deadline || done_ > done_at_loss) {
           deadline = Clock::now() + reconnection_.retry_for;
           done_at_loss = done_;
+          no_progress_pause_ = kFirstPause;
+        } else {
+          // Connected again, yet nothing went through: pause as between failed connects.
+          pause = no_progress_pause_;
+          no_progress_pause_ = std::min(no_progress_pause_ * 2, kLongestPause);
         }
-        notify("lost the connection after " + count_subject() + " acknowledged (" + e.what() +
-               "); reconnecting");
+        if (Clock::now() + pause >= *deadline) throw gave_up(e);
+        const bool silent = e.code() == ExitCode::timeout;
+        notify((silent ? "no acknowledgement came after " : "lost the connection after ") +
+               count_subject() + " acknowledged (" + e.what() + "); reconnecting");
+        std::this_thread::sleep_for(pause);
         reconnect_until(*deadline);
         notify("reconnected; sending on from message " + std::to_string(done_ + 1));
         resend_ = true;
@@ -145,6 +154,15 @@ class StreamPublisher {
                             done_);
   }
 
+  // The exit-5 error once the time allowed is over; LAST is what failed last.
+  PartialSendError gave_up(const Error& last) const {
+    auto secs = std::chrono::duration_cast<std::chrono::seconds>(reconnection_.retry_for);
+    return PartialSendError(Error(ExitCode::timeout, last.what()),
+                            "the broker did not come back within " + std::to_string(secs.count()) +
+                                " s (" + last.what() + "): " + count_subject() + " acknowledged",
+                            done_);
+  }
+
   // Connects again until it works or DEADLINE passes, pausing longer after each failure.
   void reconnect_until(Clock::time_point deadline) {
     Millis pause = kFirstPause;
@@ -154,14 +172,7 @@ class StreamPublisher {
         return;
       } catch (const Error& e) {
         if (!e.transient()) throw stopped_at(e);
-        if (Clock::now() + pause >= deadline) {
-          auto secs = std::chrono::duration_cast<std::chrono::seconds>(reconnection_.retry_for);
-          throw PartialSendError(Error(ExitCode::timeout, e.what()),
-                                 "the broker did not come back within " +
-                                     std::to_string(secs.count()) + " s (" + e.what() +
-                                     "): " + count_subject() + " acknowledged",
-                                 done_);
-        }
+        if (Clock::now() + pause >= deadline) throw gave_up(e);
         std::this_thread::sleep_for(pause);
         pause = std::min(pause * 2, kLongestPause);
       }
@@ -181,6 +192,7 @@ class StreamPublisher {
   std::size_t done_ = 0;
   bool ended_ = false;
   bool resend_ = false;
+  Millis no_progress_pause_ = kFirstPause;  // before reconnecting when the last one sent nothing
   std::optional<Error> bad_input_;
 };
 

@@ -163,6 +163,7 @@ class FlakyTransport : public mqchat::Transport {
   std::size_t lose_at_publish = SIZE_MAX;  // the publish (0-based) that finds it dropped
   int refused_reconnects = 0;              // connects that fail (transient) after a loss
   bool refuse_for_good = false;            // connects fail with a refusal (not transient)
+  bool drop_every_connection = false;      // each new connection is lost at its first wait
   int connects = 0;
 
   mqchat::ConnectResult connect(const mqchat::ConnectOptions& o) override {
@@ -173,7 +174,7 @@ class FlakyTransport : public mqchat::Transport {
       throw mqchat::connection_error("cannot reach the broker");
     }
     up_ = true;
-    lose_after = SIZE_MAX;
+    lose_after = drop_every_connection ? acknowledged_ : SIZE_MAX;
     lose_at_publish = SIZE_MAX;
     return inner_.connect(o);
   }
@@ -333,4 +334,26 @@ TEST_CASE("with no time to retry a lost connection fails at once with its own ex
   CHECK_THAT(e.what(), Catch::Contains("1 of 3 messages were sent"));
   CHECK(flaky.connects == 0);
   CHECK(notes.empty());
+}
+
+TEST_CASE("a broker that takes connections but drops each one ends the send within the time",
+          "[outbox][reconnect]") {
+  Fixture f;
+  FlakyTransport flaky(f.transport);
+  flaky.lose_after = 2;
+  flaky.drop_every_connection = true;
+  std::vector<std::string> notes;
+  auto started = std::chrono::steady_clock::now();
+  auto e = partial_send_of([&] {
+    mqchat::publish_in_order(flaky, messages(6), 1, 8, f.history,
+                             reconnect_with(flaky, notes, std::chrono::milliseconds(800)));
+  });
+  auto took = std::chrono::steady_clock::now() - started;
+  CHECK(e.code() == mqchat::ExitCode::timeout);
+  CHECK(e.acknowledged() == 2);
+  CHECK_THAT(e.what(), Catch::Contains("did not come back within"));
+  // It paused between the fruitless connections instead of spinning, and gave up in time.
+  CHECK(flaky.connects >= 2);
+  CHECK(flaky.connects <= 6);
+  CHECK(took < std::chrono::seconds(3));
 }

@@ -152,3 +152,19 @@ TEST_CASE(
   CHECK(occurrences(listen->err(), "lost the connection to the broker") == 1);
   CHECK(occurrences(listen->err(), "reconnected to the broker") == 1);
 }
+
+TEST_CASE("send --lines reports what it sent while its input waits after a blank or half line",
+          "[send]") {
+  Chat chat;
+  auto send = start_streaming_send(chat.alice, {"--json", "send", "--lines", "bob"});
+  send->write_input("one\ntwo\n\n");
+  CHECK(wait_until([&] { return results_so_far(*send) == 2; }, 10s));
+  send->write_input("three\nfour, half");
+  CHECK(wait_until([&] { return results_so_far(*send) == 3; }, 10s));
+  send->write_input(" a line\n");
+  send->close_input();
+  REQUIRE(send->wait_exit(20s) == 0);
+  CHECK(results_so_far(*send) == 4);
+  CHECK(texts_of(chat.bob.receive(4)) ==
+        std::vector<std::string>{"one", "two", "three", "four, half a line"});
+}
