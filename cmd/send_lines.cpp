@@ -14,6 +14,7 @@
 #include "core/directory.hpp"
 #include "core/error.hpp"
 #include "core/names.hpp"
+#include "core/outbox.hpp"
 #include "core/session.hpp"
 #include "core/stream_publisher.hpp"
 
@@ -159,10 +160,7 @@ void send_lines(Context& ctx, const Profile& profile, const Settings& settings,
   ProgressMeter progress(ctx.err, shows_progress(ctx, true), 0);
   CountingTransport counted(*transport, progress);
   auto record = [&](const std::vector<Envelope>& batch) {
-    std::vector<HistoryEntry> entries;
-    entries.reserve(batch.size());
-    for (const auto& e : batch) entries.push_back(HistoryEntry{e, true});
-    history.append(entries);
+    append_sent(history, batch.begin(), batch.end());
     print_sent_json(ctx, batch);
   };
   std::size_t sent = 0;

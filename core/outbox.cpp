@@ -56,12 +56,18 @@ void publish_in_order(Transport& transport, const std::vector<Envelope>& envelop
                    reconnection);
 }
 
+void append_sent(History& history, std::vector<Envelope>::const_iterator first,
+                 std::vector<Envelope>::const_iterator last) {
+  std::vector<HistoryEntry> entries;
+  entries.reserve(static_cast<std::size_t>(last - first));
+  for (auto it = first; it != last; ++it) entries.push_back(HistoryEntry{*it, true});
+  history.append(entries);
+}
+
 AcknowledgedSink record_sent(const std::vector<Envelope>& envelopes, History& history) {
   return [&envelopes, &history](std::size_t begin, std::size_t end) {
-    std::vector<HistoryEntry> entries;
-    entries.reserve(end - begin);
-    for (auto i = begin; i < end; ++i) entries.push_back(HistoryEntry{envelopes[i], true});
-    history.append(entries);
+    append_sent(history, envelopes.begin() + static_cast<std::ptrdiff_t>(begin),
+                envelopes.begin() + static_cast<std::ptrdiff_t>(end));
   };
 }
 

@@ -32,6 +32,10 @@ void publish_in_order(Transport& transport, const std::vector<Envelope>& envelop
                       std::size_t window, const AcknowledgedSink& acknowledged,
                       const Reconnection& reconnection = {});
 
+/// Appends the envelopes [FIRST, LAST) to HISTORY as outgoing messages, in one write.
+void append_sent(History& history, std::vector<Envelope>::const_iterator first,
+                 std::vector<Envelope>::const_iterator last);
+
 /// A sink that appends the acknowledged ENVELOPES to HISTORY as sent (both must outlive it).
 AcknowledgedSink record_sent(const std::vector<Envelope>& envelopes, History& history);
 
