@@ -165,20 +165,32 @@ void print_version(Context& ctx, bool json) {
   } catch (const Error&) {
     // Only 'mqchat broker start' needs mosquitto; say it is missing.
   }
+  // The paho versions come from mqchat-paho.so; --version must still answer without it.
+  std::optional<std::string> paho_cpp, paho_c, module_error;
+  try {
+    paho_cpp = paho_cpp_version();
+    paho_c = paho_c_version();
+  } catch (const Error& e) {
+    module_error = e.what();
+  }
+  auto or_null = [](const std::optional<std::string>& v) {
+    return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+  };
   if (json) {
-    nlohmann::json j = {{"version", MQCHAT_VERSION},
-                        {"mqtt", {"5.0", "3.1.1"}},
-                        {"wire_format", "mqchat/v1"},
-                        {"paho_mqtt_cpp", paho_cpp_version()},
-                        {"paho_mqtt_c", paho_c_version()},
-                        {"mosquitto", mosquitto ? nlohmann::json(*mosquitto) : nullptr}};
+    nlohmann::json j = {{"version", MQCHAT_VERSION},      {"mqtt", {"5.0", "3.1.1"}},
+                        {"wire_format", "mqchat/v1"},     {"paho_mqtt_cpp", or_null(paho_cpp)},
+                        {"paho_mqtt_c", or_null(paho_c)}, {"mosquitto", or_null(mosquitto)}};
     ctx.out << j.dump() << "\n";
     return;
   }
   ctx.out << kVersionText << "\n"
-          << "MQTT 5.0, and 3.1.1 with brokers that refuse 5; wire format mqchat/v1\n"
-          << "paho-mqtt-cpp " << paho_cpp_version() << " (built with), paho.mqtt.c "
-          << paho_c_version() << " (loaded)\n";
+          << "MQTT 5.0, and 3.1.1 with brokers that refuse 5; wire format mqchat/v1\n";
+  if (module_error) {
+    ctx.out << "paho-mqtt not loaded: " << *module_error << "\n";
+  } else {
+    ctx.out << "paho-mqtt-cpp " << *paho_cpp << " (built with), paho.mqtt.c " << *paho_c
+            << " (loaded)\n";
+  }
   if (mosquitto) {
     ctx.out << "mosquitto " << *mosquitto << " (" << *mosquitto_path
             << ", run by 'mqchat broker start')\n";

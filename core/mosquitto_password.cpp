@@ -1,11 +1,11 @@
 #include "core/mosquitto_password.hpp"
 
-#include <openssl/evp.h>
-#include <openssl/rand.h>
+#include <sys/random.h>
 
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/paho_module.hpp"
 
 namespace mqchat {
 
@@ -17,10 +17,21 @@ constexpr int kSaltBytes = 12;
 constexpr int kHashBytes = 64;
 constexpr std::size_t kMaxPasswordBytes = 1024;
 
-std::string base64(const unsigned char* data, int size) {
-  std::string out(static_cast<std::size_t>(4 * ((size + 2) / 3)) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, size);
-  out.resize(static_cast<std::size_t>(n));
+// Standard base64 with padding, as mosquitto_passwd writes it.
+std::string base64(const unsigned char* data, std::size_t size) {
+  static constexpr char kDigits[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve(4 * ((size + 2) / 3));
+  for (std::size_t i = 0; i < size; i += 3) {
+    const std::size_t left = size - i;
+    const unsigned bits = (unsigned{data[i]} << 16) | (left > 1 ? unsigned{data[i + 1]} << 8 : 0) |
+                          (left > 2 ? unsigned{data[i + 2]} : 0);
+    out += kDigits[(bits >> 18) & 63];
+    out += kDigits[(bits >> 12) & 63];
+    out += left > 1 ? kDigits[(bits >> 6) & 63] : '=';
+    out += left > 2 ? kDigits[bits & 63] : '=';
+  }
   return out;
 }
 
@@ -51,22 +62,18 @@ void validate_password(std::string_view password) {
 
 std::string mosquitto_password_hash(std::string_view password, const std::string& salt) {
   unsigned char hash[kHashBytes];
-  if (PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()),
-                        reinterpret_cast<const unsigned char*>(salt.data()),
-                        static_cast<int>(salt.size()), kIterations, EVP_sha512(), kHashBytes,
-                        hash) != 1) {
+  if (!paho_module().pbkdf2_hmac_sha512(password, salt, kIterations, hash, kHashBytes)) {
     throw failure("cannot hash the password: OpenSSL's PBKDF2 failed");
   }
   return "$7$" + std::to_string(kIterations) + "$" +
-         base64(reinterpret_cast<const unsigned char*>(salt.data()),
-                static_cast<int>(salt.size())) +
-         "$" + base64(hash, kHashBytes);
+         base64(reinterpret_cast<const unsigned char*>(salt.data()), salt.size()) + "$" +
+         base64(hash, kHashBytes);
 }
 
 std::string mosquitto_password_hash(std::string_view password) {
   std::string salt(kSaltBytes, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(salt.data()), kSaltBytes) != 1) {
-    throw failure("cannot hash the password: no random bytes from OpenSSL");
+  if (::getrandom(salt.data(), salt.size(), 0) != static_cast<ssize_t>(salt.size())) {
+    throw failure("cannot hash the password: the kernel gave no random bytes (getrandom)");
   }
   return mosquitto_password_hash(password, salt);
 }

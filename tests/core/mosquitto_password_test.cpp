@@ -16,6 +16,15 @@ TEST_CASE("password hashes are what mosquitto_passwd writes", "[broker][password
         "fAPHkmprf141lEykitmAt70uQ==");
 }
 
+TEST_CASE("salts of any length are encoded with base64 padding", "[broker][password]") {
+  // 14 bytes leave a remainder of 2 (one '='), the 64-byte hash a remainder of 1 ('=='); the
+  // expected value is Python's hashlib.pbkdf2_hmac and base64.b64encode.
+  CHECK(
+      mosquitto_password_hash("secret", "abcdefghijklmn") ==
+      "$7$101$YWJjZGVmZ2hpamtsbW4=$jQTfW4HsSStqtHalEo7whlW9g/b7mCAkxahADSnvEb8Q5ICs8jsW00bOLGPGD6yY"
+      "upKDL4NjeBSD7vwzx3a/Bg==");
+}
+
 TEST_CASE("each hash has a fresh salt", "[broker][password]") {
   auto a = mosquitto_password_hash("secret");
   auto b = mosquitto_password_hash("secret");

@@ -1,5 +1,6 @@
-// The only file that includes paho: everything MQTT-specific about timeouts, version fallback and
-// error translation lives here, behind the Transport interface.
+// The only file that includes paho (built into the module mqchat-paho.so): everything MQTT-specific
+// about timeouts, version fallback and error translation lives here, behind the Transport
+// interface.
 #include <malloc.h>
 #include <mqtt/async_client.h>
 
@@ -10,7 +11,7 @@
 
 #include "core/broker_url.hpp"
 #include "core/error.hpp"
-#include "core/library_versions.hpp"
+#include "core/paho/module_parts.hpp"
 #include "core/transport.hpp"
 
 namespace mqchat {
@@ -441,20 +442,24 @@ class PahoTransport final : public Transport {
 
 }  // namespace
 
-std::unique_ptr<Transport> make_paho_transport() { return std::make_unique<PahoTransport>(); }
+namespace paho {
 
-std::string paho_cpp_version() {
+std::unique_ptr<Transport> make_transport() { return std::make_unique<PahoTransport>(); }
+
+std::string cpp_version() {
   auto v = mqtt::VERSION;  // 0xMMmmrrbb
   return std::to_string((v >> 24) & 0xFF) + "." + std::to_string((v >> 16) & 0xFF) + "." +
          std::to_string((v >> 8) & 0xFF);
 }
 
-std::string paho_c_version() {
+std::string c_version() {
   // The library loaded at run time, which may differ from the headers compiled against.
   for (const MQTTAsync_nameValue* nv = MQTTAsync_getVersionInfo(); nv && nv->name; ++nv) {
     if (std::string(nv->name) == "Version" && nv->value) return nv->value;
   }
   return "unknown";
 }
+
+}  // namespace paho
 
 }  // namespace mqchat
