@@ -14,6 +14,8 @@
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "core/outbox.hpp"
+#include "core/records.hpp"
+#include "core/topics.hpp"
 
 namespace mqchat {
 
@@ -24,6 +26,17 @@ constexpr Millis kRequestWait{2000};  // for a connected sender to write its req
 constexpr Millis kReplyWait{5000};    // for a sender to take the verdict
 constexpr std::string_view kUsersPrefix = "mqchat/v1/users/";
 constexpr std::string_view kSyncPrefix = "mqchat/v1/sync/";
+constexpr std::size_t kKnownLimit = 64;  // recipients kept subscribed
+
+// True when MSG, on NAME's directory topic, is a valid entry for NAME.
+bool is_entry_of(const IncomingMessage& msg, std::string_view name) {
+  if (msg.payload.empty()) return false;  // cleared
+  try {
+    return decode_user(msg.payload).name == name;
+  } catch (const DecodeError&) {
+    return false;
+  }
+}
 
 bool starts_with(const std::string& s, std::string_view prefix) {
   return s.size() >= prefix.size() && s.compare(0, prefix.size(), prefix) == 0;
@@ -124,6 +137,7 @@ void HandoffServer::stop() {
     (void)!::write(wake_[1], &byte, 1);
     thread_.join();
   }
+  forget_known();
   for (int* fd : {&listen_fd_, &wake_[0], &wake_[1]}) {
     if (*fd >= 0) ::close(*fd);
     *fd = -1;
@@ -135,9 +149,14 @@ bool HandoffServer::claim(const IncomingMessage& msg) {
   bool sync = starts_with(msg.topic, kSyncPrefix);
   if (!sync && !starts_with(msg.topic, kUsersPrefix)) return false;
   std::lock_guard<std::mutex> lock(mutex_);
-  // Directory entries are ours only while a lookup subscribes to them; markers always are
-  // (the listen never subscribes to sync topics; a late one is dropped here).
-  if (!looking_up_) return sync;
+  if (!sync) {
+    auto known = known_.find(msg.topic.substr(kUsersPrefix.size()));
+    if (known != known_.end() && !is_entry_of(msg, known->first)) known_.erase(known);
+  }
+  // The listen subscribes to directory entries and sync markers only for us; outside a lookup
+  // they are changes of known recipients, late markers, or entries still subscribed in the
+  // persistent session by a listen that was killed: none is a message.
+  if (!looking_up_) return true;
   claimed_.push_back(msg);
   arrived_.notify_all();
   return true;
@@ -168,10 +187,11 @@ void HandoffServer::handle(int client) {
   auto body = handoff::read_frame(client, kRequestWait);
   if (!body) return;
   handoff::Reply reply;
+  std::optional<std::string> watch;
   try {
     auto request = handoff::decode_request(*body);
     if (!handoff::write_all(client, handoff::frame(R"({"accepted":true})"), kRequestWait)) return;
-    reply = execute(request);
+    reply = execute(request, watch);
   } catch (const DecodeError& e) {
     reply.exit = ExitCode::usage;
     reply.error = std::string("the running listen could not read the request: ") + e.what();
@@ -179,9 +199,62 @@ void HandoffServer::handle(int client) {
     return;  // no verdict: the sender sends directly
   }
   handoff::write_all(client, handoff::frame(handoff::encode(reply)), kReplyWait);
+  if (watch) keep_watching(*watch);  // after the verdict: the sender does not wait for it
 }
 
-handoff::Reply HandoffServer::execute(const handoff::Request& request) {
+bool HandoffServer::is_known(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (transport_.connection_count() != known_connection_) {
+    known_.clear();  // what changed while we were away was not kept for us
+    known_connection_ = transport_.connection_count();
+  }
+  auto it = known_.find(name);
+  if (it == known_.end()) return false;
+  it->second = ++uses_;
+  return true;
+}
+
+void HandoffServer::keep_watching(const std::string& name) {
+  std::optional<std::string> dropped;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    known_[name] = ++uses_;
+    if (known_.size() > kKnownLimit) {
+      auto oldest = known_.begin();
+      for (auto it = known_.begin(); it != known_.end(); ++it) {
+        if (it->second < oldest->second) oldest = it;
+      }
+      dropped = oldest->first;
+      known_.erase(oldest);
+    }
+  }
+  try {
+    // The broker sends the current entry again on this subscription; claim() checks it.
+    transport_.subscribe({topics::user(name)}, 0);
+    if (dropped) transport_.unsubscribe({topics::user(*dropped)});
+  } catch (const Error&) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    known_.erase(name);  // the next send to NAME looks it up again
+  }
+}
+
+void HandoffServer::forget_known() {
+  std::vector<std::string> filters;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& [name, used] : known_) filters.push_back(topics::user(name));
+    known_.clear();
+  }
+  if (filters.empty() || !transport_.is_connected()) return;
+  try {
+    transport_.unsubscribe(filters);  // not left in the persistent session for the next listen
+  } catch (const Error&) {
+    // Harmless if left: the next listen takes such entries and drops them (claim()).
+  }
+}
+
+handoff::Reply HandoffServer::execute(const handoff::Request& request,
+                                      std::optional<std::string>& watch) {
   handoff::Reply reply;
   if (!request.brokers.empty() && request.brokers != brokers_) {
     reply.direct = true;
@@ -205,7 +278,7 @@ handoff::Reply HandoffServer::execute(const handoff::Request& request) {
     }
   } end_lookup{*this};
   try {
-    if (!request.lookup.empty()) {
+    if (!request.lookup.empty() && !is_known(request.lookup)) {
       DirectoryReader reader{connection,
                              owner_,
                              timeout_,
@@ -214,6 +287,7 @@ handoff::Reply HandoffServer::execute(const handoff::Request& request) {
       if (!find_user(reader, request.lookup)) {
         throw no_such_recipient_error(request.lookup);
       }
+      watch = request.lookup;
     }
     publish_in_order(connection, request.envelopes, request.qos, kWindow,
                      [&reply](std::size_t, std::size_t end) { reply.acknowledged = end; });

@@ -4,7 +4,9 @@
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -15,9 +17,10 @@
 namespace mqchat {
 
 /// The listen's end of the send hand-off (core/handoff.hpp): a thread that accepts requests on
-/// state/NAME/listen.sock, looks the recipient up and publishes on the listen's own connection,
-/// and answers with the broker's verdict. The listen's receive loop stays the only reader of
-/// the connection: it passes what belongs to a lookup here through claim().
+/// state/NAME/listen.sock, looks the recipient up (once: a recipient found stays subscribed)
+/// and publishes on the listen's own connection, and answers with the broker's verdict. The
+/// listen's receive loop stays the only reader of the connection: it passes what belongs to a
+/// lookup here through claim().
 class HandoffServer {
  public:
   /// Serves OWNER's sends on TRANSPORT (connected to BROKERS, and outliving this object);
@@ -36,11 +39,12 @@ class HandoffServer {
   void start();
 
   /// Stops accepting, ends a request in progress without a verdict (its sender then sends
-  /// directly), joins the thread and removes the socket. Call before the connection closes.
+  /// directly), joins the thread, unsubscribes the known recipients and removes the socket.
+  /// Call before the connection closes.
   void stop();
 
-  /// True when MSG belongs to a recipient lookup (a directory entry or our own sync marker):
-  /// it is taken, and the receive loop must not treat it as a message.
+  /// True when MSG is a directory entry (of a lookup or of a known recipient) or our own sync
+  /// marker: it is taken, and the receive loop must not treat it as a message.
   bool claim(const IncomingMessage& msg);
 
   /// The socket's path.
@@ -51,7 +55,12 @@ class HandoffServer {
 
   void serve();
   void handle(int client);
-  handoff::Reply execute(const handoff::Request& request);
+  /// The verdict on REQUEST; WATCH is set to a recipient that a lookup found and that is now
+  /// known, to subscribe to once the sender has its verdict.
+  handoff::Reply execute(const handoff::Request& request, std::optional<std::string>& watch);
+  bool is_known(const std::string& name);
+  void keep_watching(const std::string& name);
+  void forget_known();
 
   std::filesystem::path socket_;
   std::string owner_;
@@ -68,6 +77,15 @@ class HandoffServer {
   std::condition_variable arrived_;
   std::deque<IncomingMessage> claimed_;
   bool looking_up_ = false;
+
+  // Recipients a lookup found stay subscribed (QoS 0), so that later sends to them need no
+  // lookup: a lookup costs three round trips to the broker, more than the send itself. Their
+  // entries arrive through claim() whenever they change; one that is cleared or malformed is
+  // forgotten. Valid for one connection (QoS 0 changes are not kept for us while we are
+  // away); at most kKnownLimit, the least recently used dropped. Guarded by mutex_.
+  std::map<std::string, std::uint64_t> known_;  // name -> when last used (a counter)
+  std::uint64_t uses_ = 0;
+  std::uint64_t known_connection_ = 0;  // transport_.connection_count() they were found on
 };
 
 }  // namespace mqchat

@@ -5,6 +5,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <cstring>
@@ -80,6 +81,15 @@ class LockedTransport final : public Transport {
   FakeTransport inner_;
 };
 
+// Polls CONDITION for up to 2 s.
+bool wait_for(const std::function<bool()>& condition) {
+  for (int i = 0; i < 200; ++i) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(Millis(10));
+  }
+  return condition();
+}
+
 // alice's running listen: her session on a fake broker where bob is registered, a hand-off
 // server, and a receive loop that passes everything through claim() as listen does.
 struct RunningListen {
@@ -119,6 +129,17 @@ struct RunningListen {
     if (loop.joinable()) loop.join();
   }
 };
+
+// Hands a message for TO, with id and text ID, to LISTEN; the sender's view of it.
+handoff::Attempt offer_dm(RunningListen& listen, const std::string& to, const std::string& id) {
+  return handoff::offer(listen.server.socket(), handoff::Request{to, 1, {dm(id, id)}}, Millis(1000),
+                        Millis(3000));
+}
+
+bool subscribed(const RunningListen& listen, const std::string& filter) {
+  auto filters = listen.broker->subscriptions_of("alice-session");
+  return std::find(filters.begin(), filters.end(), filter) != filters.end();
+}
 
 }  // namespace
 
@@ -314,4 +335,45 @@ TEST_CASE("a send meant for another broker is not published by the listen", "[ha
                              Millis(1000), Millis(3000));
   REQUIRE(same.reply);
   CHECK(same.reply->ok);
+}
+
+TEST_CASE("a recipient found once is sent to again without another lookup", "[handoff]") {
+  RunningListen listen;
+  for (const char* id : {"id-1", "id-2", "id-3"}) {
+    auto a = offer_dm(listen, "bob", id);
+    INFO(a.why_not);
+    REQUIRE(a.reply);
+    CHECK(a.reply->ok);
+  }
+  CHECK(listen.broker->published_to("mqchat/v1/inbox/bob/alice").size() == 3);
+  // One lookup (one sync marker) for three sends.
+  CHECK(listen.broker->published_to("mqchat/v1/sync/#").size() == 1);
+  listen.end();
+  CHECK(listen.unclaimed.empty());  // bob's entry, sent again on the watch, was the server's
+}
+
+TEST_CASE("a known recipient whose entry is cleared is looked up again", "[handoff]") {
+  RunningListen listen;
+  auto first = offer_dm(listen, "bob", "1");
+  REQUIRE(first.reply);
+  REQUIRE(first.reply->ok);
+  // The server subscribes to bob's entry after answering; the clearing reaches it from then on.
+  REQUIRE(wait_for([&] { return subscribed(listen, "mqchat/v1/users/bob"); }));
+  listen.broker->publish_from_outside("mqchat/v1/users/bob", "", 1, true);
+  std::this_thread::sleep_for(Millis(200));  // for the receive loop to pass it to claim()
+
+  auto second = offer_dm(listen, "bob", "2");
+  REQUIRE(second.reply);
+  CHECK_FALSE(second.reply->ok);
+  CHECK(second.reply->exit == ExitCode::not_found);
+  CHECK(listen.broker->published_to("mqchat/v1/inbox/bob/alice").size() == 1);
+}
+
+TEST_CASE("a stopping listen unsubscribes the recipients it kept", "[handoff]") {
+  RunningListen listen;
+  auto a = offer_dm(listen, "bob", "1");
+  REQUIRE(a.reply);
+  REQUIRE(a.reply->ok);
+  listen.end();
+  CHECK_FALSE(subscribed(listen, "mqchat/v1/users/bob"));
 }

@@ -89,6 +89,15 @@ bool FakeBroker::has_session(const std::string& client_id) const {
   return sessions_.count(client_id) > 0;
 }
 
+std::vector<std::string> FakeBroker::subscriptions_of(const std::string& client_id) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<std::string> out;
+  if (auto it = sessions_.find(client_id); it != sessions_.end()) {
+    for (const auto& s : it->second.subscriptions) out.push_back(s.filter);
+  }
+  return out;
+}
+
 std::size_t FakeBroker::queued_for(const std::string& client_id) const {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = sessions_.find(client_id);

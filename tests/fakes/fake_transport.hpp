@@ -65,6 +65,8 @@ class FakeBroker {
   bool has_session(const std::string& client_id) const;
   /// Messages queued for the offline session CLIENT_ID.
   std::size_t queued_for(const std::string& client_id) const;
+  /// The filters the session CLIENT_ID is subscribed to, in subscription order.
+  std::vector<std::string> subscriptions_of(const std::string& client_id) const;
 
   // Used by FakeTransport.
   struct Connection {

@@ -4,6 +4,8 @@
 
 #include <signal.h>
 
+#include <thread>
+
 #include "tests/integration/group_steps.hpp"
 #include "tests/integration/harness.hpp"
 
@@ -31,6 +33,10 @@ std::unique_ptr<Process> start_verbose_listen(const User& user) {
   INFO(listen->describe());
   REQUIRE(ready);
   return listen;
+}
+
+bool contains_text(const std::string& text, const std::string& what) {
+  return text.find(what) != std::string::npos;
 }
 
 std::size_t count_text(const std::vector<nlohmann::json>& messages, const std::string& text) {
@@ -141,4 +147,44 @@ TEST_CASE("the stale socket of a killed listen makes send connect itself", "[han
   CHECK_THAT(through.err, Catch::Contains("sent through the running listen"));
   stop(*again);
   CHECK_FALSE(std::filesystem::exists(socket));
+}
+
+// The point of mqchat-paho.so: a send handed to a listen does not pay for loading paho.
+TEST_CASE("a send through a running listen loads neither paho nor OpenSSL", "[module][handoff]") {
+  Chat chat;  // alice and bob, registered
+  // LD_DEBUG=libs makes the dynamic loader list, on stderr, every library it loads.
+  MqchatOptions traced;
+  traced.env.emplace_back("LD_DEBUG", "libs");
+
+  auto direct = chat.alice.run({"send", "bob", "direct"}, traced);
+  REQUIRE_EXIT(direct, 0);
+  CHECK(contains_text(direct.err, "libpaho-mqtt3as"));  // the trace works: a direct send loads it
+
+  auto listen = start_verbose_listen(chat.alice);
+  auto handed = chat.alice.run({"-v", "send", "bob", "handed"}, traced);
+  REQUIRE_EXIT(handed, 0);
+  CHECK(contains_text(handed.err, "sent through the running listen"));
+  CHECK_FALSE(contains_text(handed.err, "libpaho"));
+  CHECK_FALSE(contains_text(handed.err, "libssl"));
+  CHECK_FALSE(contains_text(handed.err, "libcrypto"));
+}
+
+// The listen keeps a recipient it found subscribed instead of looking it up for every send; a
+// change of the entry must still count.
+TEST_CASE("a listen sends to a known recipient once its entry is cleared as to nobody",
+          "[handoff][send]") {
+  Chat chat;
+  auto listen = start_verbose_listen(chat.alice);
+  for (const char* text : {"one", "two"}) {
+    auto r = chat.alice.run({"-v", "send", "bob", text});
+    REQUIRE_EXIT(r, 0);
+    CHECK(contains_text(r.err, "sent through the running listen"));
+  }
+  // An operator clears bob's directory entry with a foreign client.
+  mosquitto_pub(chat.broker.port(), {"-t", "mqchat/v1/users/bob", "-r", "-n", "-q", "1"});
+  std::this_thread::sleep_for(200ms);  // for the change to reach the listen
+  auto gone = chat.alice.run({"send", "bob", "three"});
+  REQUIRE_EXIT(gone, 3);
+  CHECK_THAT(gone.err, Catch::Contains("no such user"));
+  CHECK(texts_of(chat.bob.receive(2)) == std::vector<std::string>{"one", "two"});
 }
