@@ -25,6 +25,13 @@ std::string printable_topic(const std::string& topic) {
 
 std::vector<IncomingMessage> read_retained(const DirectoryReader& reader,
                                            const std::vector<std::string>& filters) {
+  std::vector<IncomingMessage> out;
+  read_retained(reader, filters, [&out](IncomingMessage&& msg) { out.push_back(std::move(msg)); });
+  return out;
+}
+
+void read_retained(const DirectoryReader& reader, const std::vector<std::string>& filters,
+                   const std::function<void(IncomingMessage&&)>& on_retained) {
   Transport& transport = reader.transport;
   const Millis timeout = reader.timeout;
   const std::string nonce = random_hex(16);
@@ -39,7 +46,6 @@ std::vector<IncomingMessage> read_retained(const DirectoryReader& reader,
   transport.subscribe(all, 0);
   transport.publish(marker, nonce, 1, false);
 
-  std::vector<IncomingMessage> out;
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     auto left = std::chrono::duration_cast<Millis>(deadline - std::chrono::steady_clock::now());
@@ -53,13 +59,12 @@ std::vector<IncomingMessage> read_retained(const DirectoryReader& reader,
     if (!msg) continue;
     if (msg->topic == marker) break;
     if (msg->retained) {
-      out.push_back(std::move(*msg));
+      on_retained(std::move(*msg));
     } else if (reader.other && topics::parse(msg->topic).kind != topics::ParsedTopic::Kind::sync) {
       reader.other(std::move(*msg));
     }
   }
   transport.unsubscribe(all);
-  return out;
 }
 
 std::optional<UserRecord> find_user(const DirectoryReader& reader, const std::string& name) {
@@ -85,9 +90,8 @@ std::vector<UserListing> list_users(const DirectoryReader& reader) {
   const auto& warn = reader.warn;
   std::map<std::string, UserListing> users;
   std::map<std::string, PresenceRecord> presence;
-  auto retained = read_retained(reader, {topics::all_users(), topics::all_presence()});
-  for (auto& msg : retained) {
-    if (msg.payload.empty()) continue;  // a cleared record
+  read_retained(reader, {topics::all_users(), topics::all_presence()}, [&](IncomingMessage&& msg) {
+    if (msg.payload.empty()) return;  // a cleared record
     auto topic = topics::parse(msg.topic);
     try {
       if (topic.kind == topics::ParsedTopic::Kind::user) {
@@ -100,7 +104,7 @@ std::vector<UserListing> list_users(const DirectoryReader& reader) {
     } catch (const DecodeError& e) {
       warn("skipping the malformed record at '" + printable_topic(msg.topic) + "': " + e.what());
     }
-  }
+  });
   std::vector<UserListing> out;
   out.reserve(users.size());
   for (auto& [name, listing] : users) {

@@ -34,6 +34,12 @@ struct DirectoryReader {
 std::vector<IncomingMessage> read_retained(const DirectoryReader& reader,
                                            const std::vector<std::string>& filters);
 
+/// The same, handing each retained message to ON_RETAINED as it arrives, so that the work on
+/// one overlaps the receipt of the next (decoding 20,000 records after the last one arrived
+/// added a fifth to `who`).
+void read_retained(const DirectoryReader& reader, const std::vector<std::string>& filters,
+                   const std::function<void(IncomingMessage&&)>& on_retained);
+
 /// NAME's directory entry, or nullopt when NAME is not registered.
 std::optional<UserRecord> find_user(const DirectoryReader& reader, const std::string& name);
 

@@ -37,8 +37,8 @@ namespace {
 std::map<std::string, std::map<std::string, MemberRecord>> read_members(
     const DirectoryReader& reader, const std::vector<std::string>& filters) {
   std::map<std::string, std::map<std::string, MemberRecord>> out;
-  for (auto& msg : read_retained(reader, filters)) {
-    if (msg.payload.empty()) continue;
+  read_retained(reader, filters, [&](IncomingMessage&& msg) {
+    if (msg.payload.empty()) return;
     auto topic = topics::parse(msg.topic);
     try {
       if (topic.kind == Kind::group_member) {
@@ -48,7 +48,7 @@ std::map<std::string, std::map<std::string, MemberRecord>> read_members(
       reader.warn("skipping the malformed record at '" + msg.topic.substr(0, 120) +
                   "': " + e.what());
     }
-  }
+  });
   return out;
 }
 
@@ -77,10 +77,10 @@ std::vector<MemberListing> list_members(const DirectoryReader& reader, const std
   }
   std::map<std::string, UserRecord> users;
   std::map<std::string, PresenceRecord> presence;
-  for (auto& msg : read_retained(reader, filters)) {
-    if (msg.payload.empty()) continue;
+  read_retained(reader, filters, [&](IncomingMessage&& msg) {
+    if (msg.payload.empty()) return;
     auto topic = topics::parse(msg.topic);
-    if (!members.count(topic.name)) continue;
+    if (!members.count(topic.name)) return;
     try {
       if (topic.kind == Kind::user) {
         users[topic.name] = decode_user(msg.payload);
@@ -91,7 +91,7 @@ std::vector<MemberListing> list_members(const DirectoryReader& reader, const std
       reader.warn("skipping the malformed record at '" + msg.topic.substr(0, 120) +
                   "': " + e.what());
     }
-  }
+  });
   std::vector<MemberListing> out;
   for (const auto& [name, record] : members) {
     MemberListing m{name, record, std::nullopt, std::nullopt};
