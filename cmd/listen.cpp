@@ -29,6 +29,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr Millis kPollInterval{200};  // how often a quiet listen checks for signals
+constexpr Millis kHousekeeping{50};   // in a burst: how often the profile and output are checked
 
 constexpr Millis kSessionWait{5000};  // for a group command that holds the session briefly
 
@@ -205,17 +206,26 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
     for (std::size_t i = 0; i < stashed.size() && !done(); ++i) {
       if (handle(stashed[i])) release();
     }
+    auto next_housekeeping = Clock::now();
     while (!done()) {
       auto now = Clock::now();
       if (now >= deadline) break;
       auto wait = std::min<Millis>(kPollInterval,
                                    std::chrono::duration_cast<Millis>(deadline - now) + Millis(1));
+      bool idle = true;
       if (auto msg = transport->next_message(wait)) {
+        idle = false;
         if (handle(*msg) && ArrivalSpool::keeps(*msg)) release();
       }
-      groups.poll();
       link.check();
-      if (output_closed(ctx.out_fd)) output_open = false;
+      // A stat of the profile and a poll of the output cost two system calls; during a burst
+      // they run every kHousekeeping, not for every message (a closed pipe also shows as a
+      // failed write).
+      if (idle || Clock::now() >= next_housekeeping) {
+        groups.poll();
+        if (output_closed(ctx.out_fd)) output_open = false;
+        next_housekeeping = Clock::now() + kHousekeeping;
+      }
     }
   } catch (const Error&) {
     // The state cannot be written (e.g. a full disk): what arrived stays in the pending file
