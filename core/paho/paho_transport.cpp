@@ -86,6 +86,20 @@ void quiet_paho_trace() {
   (void)done;
 }
 
+// Before paho's first client in the process (MQTTAsync_global_init re-initialises its mutexes).
+// Left to itself, paho initialises all of OpenSSL when the first client is made, mqtts or not:
+// its config file, every algorithm and every error string, ~3 MB of a listen's memory. OpenSSL
+// 3 initialises what TLS needs by itself when an mqtts connection first uses it.
+void init_paho_once() {
+  static const bool done = [] {
+    MQTTAsync_init_options init = MQTTAsync_init_options_initializer;
+    init.do_openssl_init = 0;
+    MQTTAsync_global_init(&init);
+    return true;
+  }();
+  (void)done;
+}
+
 bool is_protocol_refusal(int rc) {
   // A 3.1.1-only broker answers a v5 CONNECT with return code 1 (or 0x84 from a v5-aware one),
   // or just closes the socket, which paho reports as -1.
@@ -352,6 +366,7 @@ class PahoTransport final : public Transport {
     for (const auto& s : options_.servers) uris.push_back(to_paho_uri(s));
     mqtt::create_options create(version, kMaxBuffered);
     create.set_send_while_disconnected(options_.auto_reconnect, false);
+    init_paho_once();
     client_ = std::make_shared<mqtt::async_client>(uris.front(), options_.client_id, create);
     quiet_paho_trace();
     version_ = version;
