@@ -72,29 +72,23 @@ std::string describe_refusal(int code) {
   }
 }
 
-// paho.mqtt.c (as Debian builds it, without HIGH_PERFORMANCE) records every function entry and
-// exit and formats a protocol trace line for every packet into an in-memory ring, under a
-// global mutex, although nobody reads it: ~40 % of its receive thread's time in `who`. Raising
-// the trace level to errors skips both (Log_setTraceLevel, paho.mqtt.c 1.3.11). Left alone
-// when MQTT_C_CLIENT_TRACE asks for paho's trace, to debug paho itself.
-void quiet_paho_trace() {
-  static const bool done = [] {
-    const char* asked = std::getenv("MQTT_C_CLIENT_TRACE");
-    if (!asked || !*asked) MQTTAsync_setTraceLevel(MQTTASYNC_TRACE_ERROR);
-    return true;
-  }();
-  (void)done;
-}
-
-// Before paho's first client in the process (MQTTAsync_global_init re-initialises its mutexes).
-// Left to itself, paho initialises all of OpenSSL when the first client is made, mqtts or not:
-// its config file, every algorithm and every error string, ~3 MB of a listen's memory. OpenSSL
-// 3 initialises what TLS needs by itself when an mqtts connection first uses it.
-void init_paho_once() {
+// Settings of paho.mqtt.c's global state, made once, before its first client in the process
+// (MQTTAsync_global_init re-initialises its mutexes; Log_initialize, at the first client,
+// only reads the MQTT_C_CLIENT_TRACE* variables). See docs/mqtt-notes.md.
+// - OpenSSL: left to itself, paho initialises all of it when the first client is made, mqtts
+//   or not (its config file, every algorithm and error string, ~3 MB of a listen's memory).
+//   OpenSSL 3 initialises what TLS needs by itself when an mqtts connection first uses it.
+// - Trace: Debian's build (without HIGH_PERFORMANCE) records every function entry and formats
+//   a protocol trace line per packet into an in-memory ring under a global mutex, although
+//   nobody reads it: ~40 % of its receive thread's time in `who`. The error level skips both;
+//   left alone when MQTT_C_CLIENT_TRACE asks for paho's trace, to debug paho itself.
+void prepare_paho_once() {
   static const bool done = [] {
     MQTTAsync_init_options init = MQTTAsync_init_options_initializer;
     init.do_openssl_init = 0;
     MQTTAsync_global_init(&init);
+    const char* trace = std::getenv("MQTT_C_CLIENT_TRACE");
+    if (!trace || !*trace) MQTTAsync_setTraceLevel(MQTTASYNC_TRACE_ERROR);
     return true;
   }();
   (void)done;
@@ -366,9 +360,8 @@ class PahoTransport final : public Transport {
     for (const auto& s : options_.servers) uris.push_back(to_paho_uri(s));
     mqtt::create_options create(version, kMaxBuffered);
     create.set_send_while_disconnected(options_.auto_reconnect, false);
-    init_paho_once();
+    prepare_paho_once();
     client_ = std::make_shared<mqtt::async_client>(uris.front(), options_.client_id, create);
-    quiet_paho_trace();
     version_ = version;
     // Consume before connecting: queued session messages arrive right after CONNACK and paho
     // acknowledges them whether or not anyone reads them.
