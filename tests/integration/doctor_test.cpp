@@ -135,7 +135,10 @@ TEST_CASE("doctor on a default mosquitto fails on its 1000-message queue and cle
   auto disconnected = sys->read_line(5s);
   INFO(sys->describe());
   REQUIRE(disconnected.has_value());
-  CHECK(*disconnected == "0");
+  // mosquitto 2.0.11 computes the count as all clients minus connected ones and can publish -1
+  // while a client (here mosquitto_sub itself) is half-way in; a session left behind would
+  // make it 1 or more.
+  CHECK(std::stoi(*disconnected) <= 0);
 }
 
 TEST_CASE("doctor passes on mosquitto run by mqchat broker start, as a table and as JSON",
