@@ -79,6 +79,8 @@ void build(CLI::App& app, Context& ctx) {
   add_who(app, ctx);
   add_listen(app, ctx);
   add_history(app, ctx);
+  add_key(app, ctx);
+  add_trust(app, ctx);
   add_broker(app, ctx);
   add_config(app, ctx);
   add_profile(app, ctx);

@@ -16,6 +16,8 @@ void add_group(CLI::App& app, Context& ctx);
 void add_who(CLI::App& app, Context& ctx);
 void add_listen(CLI::App& app, Context& ctx);
 void add_history(CLI::App& app, Context& ctx);
+void add_key(CLI::App& app, Context& ctx);
+void add_trust(CLI::App& app, Context& ctx);
 void add_broker(CLI::App& app, Context& ctx);
 void add_config(CLI::App& app, Context& ctx);
 void add_profile(CLI::App& app, Context& ctx);

@@ -34,6 +34,8 @@ std::vector<std::pair<std::string, SettingLayer>> Context::setting_layers(const 
     if (key == "cert") return global.cert;
     if (key == "key") return global.key;
     if (key == "insecure" && global.insecure) return std::string("true");
+    if (key == "require_encryption" && global.require_encryption) return std::string("true");
+    if (key == "verified_only" && global.verified_only) return std::string("true");
     if (key == "connect_timeout" && global.connect_timeout) {
       std::ostringstream s;
       s << *global.connect_timeout;

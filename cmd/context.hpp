@@ -29,6 +29,8 @@ struct GlobalOptions {
   std::optional<std::string> cert;
   std::optional<std::string> key;
   bool insecure = false;
+  bool require_encryption = false;  ///< send, group send: --require-encryption
+  bool verified_only = false;       ///< listen: --verified-only
   bool json = false;
   bool quiet = false;
   bool verbose = false;

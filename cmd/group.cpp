@@ -11,6 +11,8 @@
 #include "cmd/profile_state.hpp"
 #include "cmd/send_lines.hpp"
 #include "cmd/send_retry.hpp"
+#include "core/crypto/identity.hpp"
+#include "core/encryption.hpp"
 #include "core/error.hpp"
 #include "core/format.hpp"
 #include "core/groups.hpp"
@@ -37,16 +39,23 @@ bool is_member(const Profile& p, const std::string& group) {
 }
 
 // Membership record, then the notice, then any messages; all acknowledged, all in history.
-void announce(Transport& t, const Profile& me, const std::string& group, MessageType notice,
-              const std::vector<Envelope>& messages, History& history, int qos) {
+// Sealed with a sender key made for the members after the change: a joiner's key reaches the
+// old members, a leaver's last key only those who stay.
+void announce(Context& ctx, Transport& t, const MessageSink& keep, const Profile& me,
+              const std::string& group, MessageType notice, const std::vector<Envelope>& messages,
+              History& history, const Settings& settings) {
   if (notice == MessageType::join) {
     publish_membership(t, group, me.name);
   } else {
     clear_membership(t, group, me.name);
   }
+  auto warn = [&ctx](const std::string& m) { ctx.warn(m); };
+  Sealer sealer(ctx.store(), me.name, encryption_policy(settings), warn);
+  sealer.admit_group(DirectoryReader{t, me.name, settings.connect_timeout, warn, keep}, group);
   std::vector<Envelope> all{make_notice(notice, me.name, group)};
   all.insert(all.end(), messages.begin(), messages.end());
-  publish_in_order(t, all, qos, kWindow, history);
+  publish_in_order(t, all, settings.qos, kWindow, history, {}, sealer.encoder());
+  if (notice == MessageType::leave) sealer.forget_group(group);
 }
 
 void print_membership(Context& ctx, const std::string& group, bool member, bool changed) {
@@ -68,11 +77,11 @@ void run_join(const GroupOptions& opts, Context& ctx) {
   bool already = is_member(profile, opts.group);
   auto history = open_history(ctx, profile);
   // Joining again re-subscribes (harmless) without a second notice.
-  change_membership(ctx, profile, opts.group, true, [&](Transport& t) {
+  change_membership(ctx, profile, opts.group, true, [&](Transport& t, const MessageSink& keep) {
     if (already) {
       publish_membership(t, opts.group, profile.name);
     } else {
-      announce(t, profile, opts.group, MessageType::join, {}, history, settings.qos);
+      announce(ctx, t, keep, profile, opts.group, MessageType::join, {}, history, settings);
     }
   });
   NameCache(ctx.store().paths().state_dir).remember(NameCache::Kind::groups, {opts.group});
@@ -88,8 +97,8 @@ void run_leave(const GroupOptions& opts, Context& ctx) {
                           "' (see 'mqchat group list')");
   }
   auto history = open_history(ctx, profile);
-  change_membership(ctx, profile, opts.group, false, [&](Transport& t) {
-    announce(t, profile, opts.group, MessageType::leave, {}, history, settings.qos);
+  change_membership(ctx, profile, opts.group, false, [&](Transport& t, const MessageSink& keep) {
+    announce(ctx, t, keep, profile, opts.group, MessageType::leave, {}, history, settings);
   });
   print_membership(ctx, opts.group, false, true);
 }
@@ -112,7 +121,7 @@ void run_group_send(const GroupOptions& opts, Context& ctx) {
                          [&](const std::string& text) {
                            return make_group_message(profile.name, opts.group, text);
                          },
-                         "", target});
+                         "", target, opts.group});
     return;
   }
   // A join first (--join) needs every message before it announces them.
@@ -126,16 +135,22 @@ void run_group_send(const GroupOptions& opts, Context& ctx) {
         auto transport = ctx.make_transport();
         auto options = oneshot_options(settings, profile.name);
         transport->connect(options);
+        auto warn = [&ctx](const std::string& m) { ctx.warn(m); };
+        Sealer sealer(ctx.store(), profile.name, encryption_policy(settings), warn);
+        sealer.admit_group(
+            DirectoryReader{*transport, profile.name, settings.connect_timeout, warn, {}},
+            opts.group);
         publish_in_order(*transport, envelopes, settings.qos, kWindow, history,
-                         reconnection_for(ctx, *transport, options, opts.retry));
+                         reconnection_for(ctx, *transport, options, opts.retry), sealer.encoder());
         transport->disconnect();
       }
     } catch (const PartialSendError& e) {
       fail_partial_send(ctx, {}, e, 0, false);
     }
   } else {
-    change_membership(ctx, profile, opts.group, true, [&](Transport& t) {
-      announce(t, profile, opts.group, MessageType::join, envelopes, history, settings.qos);
+    change_membership(ctx, profile, opts.group, true, [&](Transport& t, const MessageSink& keep) {
+      announce(ctx, t, keep, profile, opts.group, MessageType::join, envelopes, history,
+               settings);
     });
   }
   print_send_results(ctx, envelopes, target);
@@ -192,19 +207,34 @@ void run_members(const GroupOptions& opts, Context& ctx) {
     throw not_found_error("no group '" + opts.group +
                           "': it has no members (see 'mqchat group list')");
   }
+  const bool keys = ctx.global.verbose;
+  std::map<std::string, std::string> pins;
+  if (profile) pins = profile->pinned_keys;
   if (ctx.global.json) {
-    for (const auto& m : members) print_json_line(ctx.out, member_json(m));
+    for (const auto& m : members) {
+      auto j = member_json(m);
+      if (keys) add_key_fields(j, m.user.value_or(UserRecord{m.name, {}, {}}), pins);
+      print_json_line(ctx.out, j);
+    }
     return;
   }
   std::size_t width = 4;
   for (const auto& m : members) width = std::max(width, m.name.size());
   ctx.out << std::left << std::setw(static_cast<int>(width) + 2) << "NAME" << std::setw(9)
-          << "STATUS"
-          << "JOINED\n";
+          << "STATUS" << (keys ? std::setw(22) : std::setw(0)) << "JOINED"
+          << (keys ? "  KEY       FINGERPRINT" : "") << "\n";
   for (const auto& m : members) {
     bool online = m.presence && m.presence->online;
     ctx.out << std::setw(static_cast<int>(width) + 2) << m.name << std::setw(9)
-            << (online ? "online" : "offline") << local_time_text(m.record.joined_at) << "\n";
+            << (online ? "online" : "offline");
+    if (!keys) {
+      ctx.out << local_time_text(m.record.joined_at) << "\n";
+      continue;
+    }
+    auto user = m.user.value_or(UserRecord{m.name, {}, {}});
+    ctx.out << std::setw(22) << local_time_text(m.record.joined_at) << "  " << std::setw(10)
+            << to_string(key_status(pins, user))
+            << (user.key.empty() ? "-" : fingerprint_of(user.key)) << "\n";
   }
   ctx.out << std::flush;
 }
@@ -244,6 +274,7 @@ void add_group(CLI::App& app, Context& ctx) {
   s->add_option("group", send->group, "Group name")->required();
   add_message_input(*s, send->input);
   add_retry_option(*s, send->retry);
+  add_encryption_option(*s, ctx);
   s->add_flag("--join", send->join, "Join the group first when not a member");
   s->footer(
       "A connection lost mid-send is re-made for up to --retry-for seconds and what the broker\n"
@@ -267,8 +298,10 @@ void add_group(CLI::App& app, Context& ctx) {
   auto* m = group->add_subcommand("members", "List the members of GROUP with online status");
   m->add_option("group", members->group, "Group name")->required();
   m->footer(
+      "With -v, each member's key status and fingerprint (see 'mqchat who').\n\n"
       "Examples:\n"
       "  mqchat group members Group_1\n"
+      "  mqchat group members -v Group_1\n"
       "  mqchat group members devs --json | jq -r 'select(.online) | .name'");
   m->callback([members, &ctx] { run_members(*members, ctx); });
 }

@@ -28,7 +28,7 @@ void record_in_profile(Context& ctx, const Profile& profile, const std::string& 
 }  // namespace
 
 void change_membership(Context& ctx, const Profile& profile, const std::string& group, bool joining,
-                       const std::function<void(Transport&)>& announce) {
+                       const std::function<void(Transport&, const MessageSink&)>& announce) {
   auto settings = ctx.settings(&profile);
   SessionGuard guard(ctx.store().profile_state_dir(profile.name));
   if (auto lock = guard.try_take("group", kSessionWait)) {
@@ -41,10 +41,10 @@ void change_membership(Context& ctx, const Profile& profile, const std::string& 
       session->unsubscribe({group_filter(group)});
     }
     record_in_profile(ctx, profile, group, joining);
-    announce(*session);
-    session->disconnect();
-    // Whatever the session delivered meanwhile was acknowledged by paho: keep it for listen.
+    // Whatever the session delivers meanwhile is acknowledged by paho: keep it for listen.
     std::vector<IncomingMessage> early;
+    announce(*session, [&early](IncomingMessage m) { early.push_back(std::move(m)); });
+    session->disconnect();
     while (auto msg = session->next_message(Millis(0))) early.push_back(std::move(*msg));
     pending_inbox(ctx, profile).stash(early);
     return;
@@ -62,7 +62,7 @@ void change_membership(Context& ctx, const Profile& profile, const std::string& 
   }
   auto oneshot = ctx.make_transport();
   oneshot->connect(oneshot_options(settings, profile.name));
-  announce(*oneshot);
+  announce(*oneshot, {});
   oneshot->disconnect();
 }
 

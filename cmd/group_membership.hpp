@@ -4,6 +4,7 @@
 #include <string>
 
 #include "cmd/context.hpp"
+#include "core/directory.hpp"
 #include "core/transport.hpp"
 
 namespace mqchat {
@@ -12,8 +13,10 @@ namespace mqchat {
 /// records that in the profile, then runs ANNOUNCE on a connection to publish what others
 /// should see (membership record, notice, messages). When no listen runs, all of it happens
 /// over the session itself; when one runs, that listen (un)subscribes and confirms first, and
-/// ANNOUNCE gets a connection of its own. Returns once the broker acknowledged everything.
+/// ANNOUNCE gets a connection of its own. ANNOUNCE's directory reads hand what else arrives to
+/// the sink it is given (on the session: messages for listen, kept for it). Returns once the
+/// broker acknowledged everything.
 void change_membership(Context& ctx, const Profile& profile, const std::string& group, bool joining,
-                       const std::function<void(Transport&)>& announce);
+                       const std::function<void(Transport&, const MessageSink&)>& announce);
 
 }  // namespace mqchat

@@ -56,7 +56,9 @@ void run_history(const HistoryOptions& opts, Context& ctx) {
     if (ctx.global.json) {
       print_json_line(ctx.out, to_json(*picked[i]));
     } else {
-      ctx.out << format_message(picked[i]->message, MessageStyle{ctx.colour(), true}) << '\n';
+      ctx.out << format_message(picked[i]->message,
+                                MessageStyle{ctx.colour(), true, !picked[i]->outgoing})
+              << '\n';
     }
   }
   ctx.out << std::flush;

@@ -13,12 +13,15 @@
 #include "cmd/profile_state.hpp"
 #include "cmd/stop_signal.hpp"
 #include "core/arrival_spool.hpp"
+#include "core/crypto/group_keys.hpp"
+#include "core/crypto/identity.hpp"
 #include "core/clock.hpp"
 #include "core/deferred_messages.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "core/inbox.hpp"
 #include "core/names.hpp"
+#include "core/pinned_keys.hpp"
 #include "core/session.hpp"
 #include "core/session_guard.hpp"
 #include "core/topics.hpp"
@@ -42,6 +45,40 @@ struct ListenOptions {
   std::optional<std::string> format;
   std::optional<std::string> exec;
 };
+
+// What the inbox needs to open sealed messages: the identity, the group keys, and the pins
+// (with a lookup of first-seen senders on a short connection of its own).
+struct ListenKeys {
+  GroupKeyStore group_keys;
+  PinnedKeys pins;
+};
+
+std::unique_ptr<ListenKeys> open_sealed_messages(Context& ctx, const Profile& profile,
+                                                 const Settings& settings, Inbox& inbox,
+                                                 const std::filesystem::path& state_dir) {
+  auto warn = [&ctx](const std::string& m) { ctx.warn(m); };
+  if (profile.identity.empty()) {
+    ctx.warn("'" + profile.name + "' has no identity key yet, so encrypted messages cannot be " +
+             "read: run 'mqchat login " + profile.name + "' to make one");
+    return nullptr;
+  }
+  auto identity =
+      Identity::from_secret(profile.identity, ctx.store().profile_path(profile.name).string());
+  auto connect = [&ctx, settings, name = profile.name] {
+    auto t = ctx.make_transport();
+    t->connect(oneshot_options(settings, name));
+    return t;
+  };
+  auto keys = std::make_unique<ListenKeys>(ListenKeys{
+      GroupKeyStore(state_dir / "group_keys.json"),
+      PinnedKeys(ctx.store(), profile.name, connect, settings.connect_timeout, warn)});
+  inbox.enable_decryption(InboxKeys{identity, &keys->group_keys,
+                                    [k = keys.get()](const std::string& name) {
+                                      return k->pins.key_of(name);
+                                    },
+                                    state_dir / "awaiting_keys.jsonl"});
+  return keys;
+}
 
 FileLock lock_session(const SessionGuard& guard, const Profile& profile) {
   auto lock = guard.try_take("listen", kSessionWait);
@@ -134,7 +171,9 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
   SeenIds seen(state_dir / "seen_ids");
   auto history = open_history(ctx, profile);
   Inbox inbox(profile.name, seen, history);
+  inbox.set_verified_only(settings.verified_only);
   auto warn = [&ctx](const std::string& m) { ctx.warn(m); };
+  auto keys = open_sealed_messages(ctx, profile, settings, inbox, state_dir);
   DeferredMessages deferred(state_dir / "deferred.jsonl");
   ListenDelivery delivery(ctx, inbox, deferred, plan.filter,
                           MessagePrinter(ctx, std::move(plan.format)), std::move(plan.hook));
@@ -178,6 +217,11 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
     if (handoff->claim(msg) || groups.follow(msg)) return true;
     auto envelope = inbox.accept(msg, warn);
     if (envelope) output_open = delivery.deliver(*envelope);
+    // A key grant can open group messages that came before it.
+    for (const auto& e : inbox.take_released()) {
+      if (output_open) output_open = delivery.deliver(e);
+      else delivery.set_aside(e);
+    }
     // Settled either way: shown and recorded, or set aside for the next listen (also when the
     // output is gone).
     return true;
@@ -239,6 +283,9 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
   // What paho delivered after the last message listen took (--count reached, a signal, a
   // closed pipe) is still in the pending file: the next listen shows it.
   int shown = delivery.shown();
+  if (ctx.global.verbose) {
+    ctx.err << "mqchat: showed " << shown << " messages, dropped " << inbox.dropped() << "\n";
+  }
   if (opts.count && shown < *opts.count && !stop_requested() && output_open) {
     throw timeout_error("listen timed out after " + std::to_string(shown) + " of " +
                         std::to_string(*opts.count) + " messages");
@@ -264,6 +311,9 @@ void add_listen(CLI::App& app, Context& ctx) {
                   "Print each message through TPL: {id} {type} {from} {to} {group} {text} "
                   "{sent_at}, \\t \\n")
       ->type_name("TPL");
+  sub->add_flag("--verified-only", ctx.global.verified_only,
+                "Drop messages not authenticated by the sender's pinned key (setting "
+                "verified_only)");
   sub->add_option("--exec", opts->exec,
                   "Run CMD once per message: text on stdin, fields in MQCHAT_* (no shell)")
       ->type_name("CMD");
@@ -273,7 +323,11 @@ void add_listen(CLI::App& app, Context& ctx) {
       "them first. --format escapes \\, tab and newline in fields, so a message is one line.\n"
       "--exec splits CMD on spaces, without a shell; MQCHAT_ID, MQCHAT_TYPE, MQCHAT_FROM,\n"
       "MQCHAT_TO, MQCHAT_GROUP, MQCHAT_SENT_AT. SIGINT, SIGTERM or a closed pipe end listen\n"
-      "with exit 0.\n\n"
+      "with exit 0.\n"
+      "Each message says whether the key pinned for its sender sealed it: --json has\n"
+      "\"verified\", human output marks others [unverified] (plain messages of foreign\n"
+      "clients, a changed key); --verified-only drops them. 'listen -v' counts what it\n"
+      "dropped.\n\n"
       "Examples:\n"
       "  mqchat listen --format '{sent_at}\\t{from}\\t{text}'\n"
       "  mqchat send bob 'deploy?' && mqchat listen --from bob --match '^(yes|no)' --count 1 "

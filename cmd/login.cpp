@@ -1,3 +1,4 @@
+#include <iterator>
 #include <memory>
 #include <ostream>
 
@@ -7,6 +8,8 @@
 #include "cmd/password_input.hpp"
 #include "cmd/profile_state.hpp"
 #include "core/account.hpp"
+#include "core/crypto/identity.hpp"
+#include "core/files.hpp"
 #include "core/error.hpp"
 #include "core/names.hpp"
 #include "core/session.hpp"
@@ -18,8 +21,43 @@ namespace {
 struct LoginOptions {
   std::string name;
   std::optional<std::string> phone;
+  std::optional<std::string> key_file;
   bool save_password = false;
 };
+
+// The identity in --key-file (a file, or - for stdin), as 'mqchat key export' wrote it.
+std::optional<Identity> identity_from_file(const LoginOptions& opts, Context& ctx) {
+  if (!opts.key_file) return std::nullopt;
+  std::string text;
+  if (*opts.key_file == "-") {
+    text.assign(std::istreambuf_iterator<char>(ctx.in), std::istreambuf_iterator<char>());
+  } else {
+    auto content = read_file(*opts.key_file);
+    if (!content) throw usage_error("no key file '" + *opts.key_file + "'");
+    text = *content;
+  }
+  return import_identity(text, opts.name);
+}
+
+// The identity this login keeps: the key file's; else the local profile's; else a new one,
+// which contacts will see as a key change when the user had one.
+Identity identity_for(const std::optional<Identity>& from_file, const std::optional<Profile>& local,
+                      const std::string& name, Context& ctx) {
+  if (from_file) return *from_file;
+  if (local && !local->identity.empty()) {
+    return Identity::from_secret(local->identity, ctx.store().profile_path(name).string());
+  }
+  return Identity::generate();
+}
+
+void tell_new_identity(Context& ctx, const std::string& name, const std::string& old_key,
+                       const Identity& identity) {
+  if (old_key.empty() || old_key == identity.public_base64()) return;
+  ctx.warn("'" + name + "' has a new identity key on this machine (" + identity.fingerprint() +
+           "; was " + fingerprint_of(old_key) +
+           "): contacts see a key change until they run 'mqchat trust " + name +
+           "' (to keep one key, log in with --key-file from 'mqchat key export')");
+}
 
 void run_login(const LoginOptions& opts, Context& ctx) {
   validate_name(opts.name, "user");
@@ -30,6 +68,8 @@ void run_login(const LoginOptions& opts, Context& ctx) {
   use_credentials(ctx, settings, opts.name, local ? &*local : nullptr);
   if (opts.save_password) require_password(ctx, settings);
   auto warn = [&ctx](const std::string& m) { ctx.warn(m); };
+  auto from_file = identity_from_file(opts, ctx);
+  auto identity = identity_for(from_file, local, opts.name, ctx);
 
   Profile profile;
   if (local) {
@@ -37,17 +77,28 @@ void run_login(const LoginOptions& opts, Context& ctx) {
     // holding: check the directory over a connection of our own and leave the session alone.
     auto oneshot = ctx.make_transport();
     oneshot->connect(oneshot_options(settings, opts.name));
-    auto record = check_login(
-        DirectoryReader{*oneshot, opts.name, settings.connect_timeout, warn, {}}, opts.name, phone);
+    DirectoryReader reader{*oneshot, opts.name, settings.connect_timeout, warn, {}};
+    auto record = check_login(reader, opts.name, phone);
+    tell_new_identity(ctx, opts.name, record.key, identity);
+    publish_identity(reader, record, identity);
     oneshot->disconnect();
     profile = *local;
     profile.phone = record.phone;
     profile.registered_at = record.registered_at;
+    profile.identity = identity.secret_base64();
+    profile.pinned_keys[opts.name] = identity.public_base64();
   } else {
     auto session = ctx.make_transport();
-    auto enrolment = login_user(*session, settings, opts.name, phone, warn);
+    auto enrolment = login_user(*session, settings, opts.name, phone, identity,
+                                [&](const std::string& m) { warn(m); });
     profile = enrolment.profile;
     pending_inbox(ctx, profile).stash(enrolment.early_messages);
+    if (!from_file) {
+      ctx.warn("made a new identity key for '" + opts.name + "' on this machine (" +
+               identity.fingerprint() + "): contacts who pinned an earlier one see a key " +
+               "change until they run 'mqchat trust " + opts.name +
+               "' (to keep one key, log in with --key-file from 'mqchat key export')");
+    }
   }
   remember_broker(ctx, profile);
   remember_connection(ctx, profile, settings, opts.save_password);
@@ -90,9 +141,15 @@ void add_login(CLI::App& app, Context& ctx) {
   sub->add_option("name", opts->name, "Registered user name")->required();
   sub->add_option("--phone", opts->phone, "The mobile number given at registration")
       ->type_name("NUMBER");
+  sub->add_option("--key-file", opts->key_file,
+                  "Use the identity that 'mqchat key export' wrote to FILE (- for stdin)")
+      ->type_name("FILE");
   sub->add_flag("--save-password", opts->save_password,
                 "Keep the password in the profile (a 0600 file) for later commands");
   sub->footer(
+      "On a new machine, login without --key-file makes a new identity key and publishes it:\n"
+      "contacts then see a key change ('mqchat trust'). Bring the old key along instead:\n"
+      "  mqchat key export > alice.key   (old machine)   mqchat login alice --key-file alice.key\n"
       "On a broker with accounts the password comes from MQCHAT_PASSWORD, --password-file or a\n"
       "prompt on the terminal, never from the command line.\n\n"
       "Examples:\n"

@@ -19,6 +19,9 @@ struct MessageInput {
 /// Adds the TEXT... positional, --lines and --skip to SUB.
 void add_message_input(CLI::App& sub, MessageInput& input);
 
+/// Adds --require-encryption (setting require_encryption) to SUB.
+void add_encryption_option(CLI::App& sub, Context& ctx);
+
 /// Refuses TEXT with --lines, and --skip without it (exit 2), before anything else happens.
 void check_message_input(const MessageInput& input);
 

@@ -1,5 +1,8 @@
 #include "cmd/output.hpp"
 
+#include "core/crypto/identity.hpp"
+#include "core/encryption.hpp"
+
 namespace mqchat {
 
 void print_json_line(std::ostream& out, const nlohmann::json& j) {
@@ -26,6 +29,13 @@ nlohmann::json member_json(const MemberListing& m) {
   if (!m.user) j["registered_at"] = nullptr;
   j["joined_at"] = m.record.joined_at;
   return j;
+}
+
+void add_key_fields(nlohmann::json& j, const UserRecord& record,
+                    const std::map<std::string, std::string>& pins) {
+  j["fingerprint"] = record.key.empty() ? nlohmann::json(nullptr)
+                                        : nlohmann::json(fingerprint_of(record.key));
+  j["key_status"] = to_string(key_status(pins, record));
 }
 
 nlohmann::json profile_json(const Profile& p) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
@@ -18,6 +19,11 @@ nlohmann::json user_json(const UserListing& listing);
 
 /// The user object of a group member (group members), with "joined_at".
 nlohmann::json member_json(const MemberListing& member);
+
+/// Adds "fingerprint" (null without a key) and "key_status" (none, unpinned, pinned, changed,
+/// against PINS) to the user object J of RECORD: who -v, group members -v.
+void add_key_fields(nlohmann::json& j, const UserRecord& record,
+                    const std::map<std::string, std::string>& pins);
 
 /// The profile object of --json output (whoami, register, login).
 nlohmann::json profile_json(const Profile& profile);

@@ -7,6 +7,7 @@
 #include "cmd/password_input.hpp"
 #include "cmd/profile_state.hpp"
 #include "core/account.hpp"
+#include "core/crypto/identity.hpp"
 #include "core/names.hpp"
 
 namespace mqchat {
@@ -28,7 +29,7 @@ void run_register(const RegisterOptions& opts, Context& ctx) {
   auto warn = [&ctx](const std::string& m) { ctx.warn(m); };
 
   auto session = ctx.make_transport();
-  auto enrolment = register_user(*session, settings, opts.name, phone, warn);
+  auto enrolment = register_user(*session, settings, opts.name, phone, Identity::generate(), warn);
   Profile& profile = enrolment.profile;
   pending_inbox(ctx, profile).stash(enrolment.early_messages);
   remember_broker(ctx, profile);
@@ -54,6 +55,9 @@ void add_register(CLI::App& app, Context& ctx) {
   sub->add_flag("--save-password", opts->save_password,
                 "Keep the password in the profile (a 0600 file) for later commands");
   sub->footer(
+      "register makes the user's identity key (Ed25519) and publishes its public half in the\n"
+      "directory: messages are encrypted end to end from the start ('mqchat key' shows its\n"
+      "fingerprint).\n"
       "On a broker with accounts the password comes from MQCHAT_PASSWORD, --password-file or a\n"
       "prompt on the terminal, never from the command line.\n\n"
       "Examples:\n"

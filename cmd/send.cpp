@@ -10,6 +10,7 @@
 #include "cmd/send_lines.hpp"
 #include "cmd/send_retry.hpp"
 #include "core/directory.hpp"
+#include "core/encryption.hpp"
 #include "core/error.hpp"
 #include "core/name_cache.hpp"
 #include "core/names.hpp"
@@ -66,12 +67,13 @@ void run_send(const SendOptions& opts, Context& ctx) {
       auto options = oneshot_options(settings, profile.name);
       transport->connect(options);
       auto warn = [&ctx](const std::string& m) { ctx.warn(m); };
-      if (!find_user(DirectoryReader{*transport, profile.name, settings.connect_timeout, warn, {}},
-                     opts.to)) {
-        throw no_such_recipient_error(opts.to);
-      }
+      auto recipient = find_user(
+          DirectoryReader{*transport, profile.name, settings.connect_timeout, warn, {}}, opts.to);
+      if (!recipient) throw no_such_recipient_error(opts.to);
+      Sealer sealer(ctx.store(), profile.name, encryption_policy(settings), warn);
+      sealer.admit_user(*recipient);
       publish_in_order(*transport, envelopes, settings.qos, kWindow, history,
-                       reconnection_for(ctx, *transport, options, opts.retry));
+                       reconnection_for(ctx, *transport, options, opts.retry), sealer.encoder());
       transport->disconnect();
     }
   } catch (const PartialSendError& e) {
@@ -90,6 +92,7 @@ void add_send(CLI::App& app, Context& ctx) {
   sub->add_option("user", opts->to, "Recipient (not with --batch)");
   add_message_input(*sub, opts->input);
   add_retry_option(*sub, opts->retry);
+  add_encryption_option(*sub, ctx);
   sub->add_flag("--batch", opts->batch,
                 "Read JSON Lines from stdin, {\"to\": USER, \"text\": ...} or {\"group\": GROUP, "
                 "\"text\": ...}; print one JSON result line per input line");

@@ -12,6 +12,7 @@
 #include "cmd/profile_state.hpp"
 #include "core/batch_outbox.hpp"
 #include "core/directory.hpp"
+#include "core/encryption.hpp"
 #include "core/error.hpp"
 #include "core/groups.hpp"
 #include "core/name_cache.hpp"
@@ -42,8 +43,9 @@ bool blank(const std::string& line) {
 // recipient exists (asked once per name) or the sender is a member of the group.
 class BatchReader {
  public:
-  BatchReader(Context& ctx, const Profile& me, const Settings& settings, Transport& transport)
-      : ctx_(ctx), me_(me), settings_(settings), transport_(transport) {}
+  BatchReader(Context& ctx, const Profile& me, const Settings& settings, Transport& transport,
+              Sealer& sealer)
+      : ctx_(ctx), me_(me), settings_(settings), transport_(transport), sealer_(sealer) {}
 
   Envelope envelope_of(const std::string& line) {
     auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
@@ -58,9 +60,11 @@ class BatchReader {
     validate_text(*text, settings_.max_text_bytes);
     if (to) {
       validate_name(*to, "user");
-      if (!registered(*to)) {
+      auto record = registered(*to);
+      if (!record) {
         throw not_found_error("cannot send to '" + *to + "': no such user (see 'mqchat who')");
       }
+      sealer_.admit_user(*record);
       return make_direct_message(me_.name, *to, *text);
     }
     validate_name(*group, "group");
@@ -68,26 +72,28 @@ class BatchReader {
       throw not_found_error("'" + me_.name + "' is not a member of '" + *group +
                             "': join first with 'mqchat group join " + *group + "'");
     }
+    sealer_.admit_group(reader(), *group);
     return make_group_message(me_.name, *group, *text);
   }
 
  private:
-  bool registered(const std::string& name) {
+  DirectoryReader reader() {
+    return DirectoryReader{transport_, me_.name, settings_.connect_timeout,
+                           [this](const std::string& m) { ctx_.warn(m); }, {}};
+  }
+
+  const std::optional<UserRecord>& registered(const std::string& name) {
     auto known = known_.find(name);
     if (known != known_.end()) return known->second;
-    auto warn = [this](const std::string& m) { ctx_.warn(m); };
-    bool found =
-        find_user(DirectoryReader{transport_, me_.name, settings_.connect_timeout, warn, {}}, name)
-            .has_value();
-    known_[name] = found;
-    return found;
+    return known_[name] = find_user(reader(), name);
   }
 
   Context& ctx_;
   const Profile& me_;
   const Settings& settings_;
   Transport& transport_;
-  std::map<std::string, bool> known_;
+  Sealer& sealer_;
+  std::map<std::string, std::optional<UserRecord>> known_;
 };
 
 }  // namespace
@@ -106,6 +112,8 @@ void run_send_batch(Context& ctx) {
   std::optional<std::size_t> first_failed_line;
   std::set<std::string> recipients;
   auto history = open_history(ctx, profile);
+  Sealer sealer(ctx.store(), profile.name, encryption_policy(settings),
+                [&ctx](const std::string& m) { ctx.warn(m); });
   BatchOutbox outbox(*transport, settings.qos, kWindow, history, [&](const BatchOutcome& o) {
     nlohmann::json j = {{"line", o.item}, {"ok", o.sent.has_value()}};
     if (o.sent) {
@@ -127,9 +135,9 @@ void run_send_batch(Context& ctx) {
       }
     }
     print_json_line(ctx.out, j);
-  });
+  }, sealer.encoder());
 
-  BatchReader reader(ctx, profile, settings, *transport);
+  BatchReader reader(ctx, profile, settings, *transport, sealer);
   std::string line;
   std::size_t number = 0;
   for (;;) {

@@ -12,6 +12,7 @@
 #include "cmd/profile_state.hpp"
 #include "cmd/progress.hpp"
 #include "core/directory.hpp"
+#include "core/encryption.hpp"
 #include "core/error.hpp"
 #include "core/names.hpp"
 #include "core/outbox.hpp"
@@ -149,13 +150,17 @@ void send_lines(Context& ctx, const Profile& profile, const Settings& settings,
   auto transport = ctx.make_transport();
   auto options = oneshot_options(settings, profile.name);
   transport->connect(options);
+  auto warn = [&ctx](const std::string& m) { ctx.warn(m); };
+  DirectoryReader reader{*transport, profile.name, settings.connect_timeout, warn, {}};
+  Sealer sealer(ctx.store(), profile.name, encryption_policy(settings), warn);
   if (!send.lookup.empty()) {
-    auto warn = [&ctx](const std::string& m) { ctx.warn(m); };
-    if (!find_user(DirectoryReader{*transport, profile.name, settings.connect_timeout, warn, {}},
-                   send.lookup)) {
-      throw no_such_recipient_error(send.lookup);
-    }
+    auto recipient = find_user(reader, send.lookup);
+    if (!recipient) throw no_such_recipient_error(send.lookup);
+    sealer.admit_user(*recipient);
   }
+  // Members who join or leave while the lines flow get the key of the next send; this one
+  // keeps the key it started with.
+  if (!send.group.empty()) sealer.admit_group(reader, send.group);
   StdinLines lines(ctx, send, settings.max_text_bytes);
   ProgressMeter progress(ctx.err, shows_progress(ctx, true), 0);
   CountingTransport counted(*transport, progress);
@@ -170,7 +175,8 @@ void send_lines(Context& ctx, const Profile& profile, const Settings& settings,
       progress.finish();  // a warning must not share the line of the count
       ctx.warn(m);
     };
-    sent = publish_stream(counted, lines, settings.qos, kWindow, record, reconnection);
+    sent = publish_stream(counted, lines, settings.qos, kWindow, record, reconnection,
+                          std::nullopt, sealer.encoder());
   } catch (const PartialSendError& e) {
     progress.finish();
     fail_partial_send(ctx, {}, e, send.input.skip, true);

@@ -19,6 +19,7 @@ struct LinesSend {
   std::function<Envelope(const std::string& text)> make;  ///< one message from one line
   std::string lookup;  ///< the user to find in the directory first; empty: none
   std::string target;  ///< "bob", "group ops": for the summary line
+  std::string group = {};  ///< the group the messages go to; empty: direct messages
 };
 
 /// Sends each non-empty stdin line as its own message as soon as it is read, over one

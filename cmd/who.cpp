@@ -6,7 +6,9 @@
 #include "cmd/commands.hpp"
 #include "cmd/output.hpp"
 #include "core/clock.hpp"
+#include "core/crypto/identity.hpp"
 #include "core/directory.hpp"
+#include "core/encryption.hpp"
 #include "core/error.hpp"
 #include "core/format.hpp"
 #include "core/name_cache.hpp"
@@ -47,24 +49,37 @@ void run_who(const WhoOptions& opts, Context& ctx) {
   for (const auto& u : users) names.push_back(u.user.name);
   NameCache(ctx.store().paths().state_dir).remember(NameCache::Kind::users, names, true);
 
+  // -v: each key's fingerprint and whether it is the one pinned, for comparing out of band.
+  const bool keys = ctx.global.verbose;
+  std::map<std::string, std::string> pins;
+  if (profile) pins = profile->pinned_keys;
   if (ctx.global.json) {
     for (const auto& u : users) {
-      if (!opts.online || (u.presence && u.presence->online))
-        print_json_line(ctx.out, user_json(u));
+      if (opts.online && !(u.presence && u.presence->online)) continue;
+      auto j = user_json(u);
+      if (keys) add_key_fields(j, u.user, pins);
+      print_json_line(ctx.out, j);
     }
     return;
   }
   std::size_t width = 4;
   for (const auto& u : users) width = std::max(width, u.user.name.size());
   ctx.out << std::left << std::setw(static_cast<int>(width) + 2) << "NAME" << std::setw(18)
-          << "PHONE" << std::setw(9) << "STATUS"
-          << "LAST SEEN\n";
+          << "PHONE" << std::setw(9) << "STATUS" << (keys ? std::setw(22) : std::setw(0))
+          << "LAST SEEN" << (keys ? "  KEY       FINGERPRINT" : "") << "\n";
   for (const auto& u : users) {
     bool online = u.presence && u.presence->online;
     if (opts.online && !online) continue;
     ctx.out << std::setw(static_cast<int>(width) + 2) << u.user.name << std::setw(18)
             << (u.user.phone.empty() ? "-" : sanitize_for_terminal(u.user.phone)) << std::setw(9)
-            << (online ? "online" : "offline") << last_seen_text(u, ctx.out_is_terminal) << "\n";
+            << (online ? "online" : "offline");
+    if (!keys) {
+      ctx.out << last_seen_text(u, ctx.out_is_terminal) << "\n";
+      continue;
+    }
+    ctx.out << std::setw(22) << last_seen_text(u, ctx.out_is_terminal) << "  " << std::setw(10)
+            << to_string(key_status(pins, u.user))
+            << (u.user.key.empty() ? "-" : fingerprint_of(u.user.key)) << "\n";
   }
   ctx.out << std::flush;
 }
@@ -76,8 +91,11 @@ void add_who(CLI::App& app, Context& ctx) {
   auto* sub = app.add_subcommand("who", "List registered users with online status and last seen");
   sub->add_flag("--online", opts->online, "Only users with a running 'mqchat listen'");
   sub->footer(
+      "With -v, each user's key status (pinned, unpinned, changed, none) and fingerprint, to\n"
+      "compare with what 'mqchat key' prints on their machine.\n\n"
       "Examples:\n"
       "  mqchat who\n"
+      "  mqchat who -v\n"
       "  mqchat who --online --json | jq -r .name");
   sub->callback([opts, &ctx] { run_who(*opts, ctx); });
 }

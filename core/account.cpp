@@ -20,7 +20,8 @@ void publish_user_record(const DirectoryReader& reader, const UserRecord& record
   // MQTT has no compare-and-set: two registers racing for one name both see it free. Reading
   // back tells the loser (the last writer wins and keeps the name).
   auto now = find_user(reader, record.name);
-  if (!now || now->registered_at != record.registered_at || now->phone != record.phone) {
+  if (!now || now->registered_at != record.registered_at || now->phone != record.phone ||
+      now->key != record.key) {
     throw failure("the name '" + record.name + "' was taken by someone else at the same moment" +
                   (now ? " (registered at " + now->registered_at + ")" : std::string()) +
                   ": choose another name");
@@ -60,10 +61,22 @@ void drain(Transport& session, std::vector<IncomingMessage>& into) {
 
 }  // namespace
 
+UserRecord publish_identity(const DirectoryReader& reader, UserRecord record,
+                            const Identity& identity) {
+  auto key = identity.public_base64();
+  if (record.key == key) return record;
+  record.key = key;
+  publish_user_record(reader, record);
+  return record;
+}
+
 Enrolment register_user(Transport& session, const Settings& settings, const std::string& name,
-                        const std::string& phone, const WarningSink& warn) {
+                        const std::string& phone, const Identity& identity,
+                        const WarningSink& warn) {
   Enrolment result;
   result.profile = Profile{name, phone, now_rfc3339(), new_session_client_id(name), {}, {}};
+  result.profile.identity = identity.secret_base64();
+  result.profile.pinned_keys[name] = identity.public_base64();
   auto keep = [&result](IncomingMessage m) { result.early_messages.push_back(std::move(m)); };
   DirectoryReader reader{session, name, settings.connect_timeout, warn, keep};
   // A brand-new client id: the session has nothing queued, and the inbox is subscribed before
@@ -72,7 +85,8 @@ Enrolment register_user(Transport& session, const Settings& settings, const std:
   ensure_name_free(reader, name);
   open_inbox(session, name);
   try {
-    publish_user_record(reader, UserRecord{name, phone, result.profile.registered_at});
+    publish_user_record(reader, UserRecord{name, phone, result.profile.registered_at,
+                                           identity.public_base64()});
   } catch (const Error&) {
     // Lost the race for the name: stop queueing for a session nobody will read; the broker
     // expires it later.
@@ -89,7 +103,8 @@ Enrolment register_user(Transport& session, const Settings& settings, const std:
 }
 
 Enrolment login_user(Transport& session, const Settings& settings, const std::string& name,
-                     const std::optional<std::string>& phone, const WarningSink& warn) {
+                     const std::optional<std::string>& phone, const Identity& identity,
+                     const WarningSink& warn) {
   Enrolment result;
   auto keep = [&result](IncomingMessage m) { result.early_messages.push_back(std::move(m)); };
   DirectoryReader reader{session, name, settings.connect_timeout, warn, keep};
@@ -101,9 +116,12 @@ Enrolment login_user(Transport& session, const Settings& settings, const std::st
   std::vector<std::string> filters{topics::inbox_of(name)};
   for (const auto& g : groups) filters.push_back(group_filter(g));
   session.subscribe(filters, 1, true);
+  record = publish_identity(reader, record, identity);
   session.disconnect();
   drain(session, result.early_messages);
   result.profile = Profile{record.name, record.phone, record.registered_at, client_id, groups, {}};
+  result.profile.identity = identity.secret_base64();
+  result.profile.pinned_keys[name] = identity.public_base64();
   return result;
 }
 

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "core/crypto/identity.hpp"
 #include "core/directory.hpp"
 #include "core/records.hpp"
 #include "core/settings.hpp"
@@ -35,14 +36,25 @@ struct Enrolment {
 };
 
 /// Registers NAME over one connection to a brand-new persistent session: checks that the name
-/// is free, subscribes the inbox, publishes the directory entry and confirms it.
+/// is free, subscribes the inbox, publishes the directory entry with IDENTITY's public key and
+/// confirms it. The profile keeps IDENTITY and pins its own key.
 Enrolment register_user(Transport& session, const Settings& settings, const std::string& name,
-                        const std::string& phone, const WarningSink& warn);
+                        const std::string& phone, const Identity& identity,
+                        const WarningSink& warn);
+
+/// Makes RECORD carry IDENTITY's public key, republishing it when it did not (a login with a
+/// new identity, or with an imported one); READER's connection must be allowed to write it.
+/// Returns the record as published.
+UserRecord publish_identity(const DirectoryReader& reader, UserRecord record,
+                            const Identity& identity);
 
 /// Signs NAME in on a state directory that has no profile for it yet: checks the directory
 /// entry and phone, and creates a persistent session of this state directory's own, subscribed
 /// to the inbox and to every group the broker lists NAME as a member of.
+/// The profile keeps IDENTITY, whose public key the directory entry carries afterwards
+/// (publish_identity).
 Enrolment login_user(Transport& session, const Settings& settings, const std::string& name,
-                     const std::optional<std::string>& phone, const WarningSink& warn);
+                     const std::optional<std::string>& phone, const Identity& identity,
+                     const WarningSink& warn);
 
 }  // namespace mqchat

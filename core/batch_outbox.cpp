@@ -9,12 +9,13 @@ constexpr std::size_t kHistoryBatch = 512;  // one locked append per batch, not 
 }
 
 BatchOutbox::BatchOutbox(Transport& transport, int qos, std::size_t window, History& history,
-                         Report report)
+                         Report report, PayloadEncoder encode)
     : transport_(transport),
       qos_(qos),
       window_(window < 1 ? 1 : window),
       history_(history),
-      report_(std::move(report)) {}
+      report_(std::move(report)),
+      encode_(std::move(encode)) {}
 
 BatchOutbox::~BatchOutbox() {
   // What the broker acknowledged must reach the history even when the caller gives up early.
@@ -27,7 +28,8 @@ BatchOutbox::~BatchOutbox() {
 void BatchOutbox::submit(std::size_t item, const Envelope& envelope) {
   Pending p{item, envelope, std::nullopt, std::nullopt};
   try {
-    p.ticket = transport_.publish_async(topic_for(envelope), encode(envelope), qos_, false);
+    p.ticket = transport_.publish_async(
+        topic_for(envelope), encode_ ? encode_(envelope) : encode(envelope), qos_, false);
     ++in_flight_;
   } catch (const Error& e) {
     p.error = e;

@@ -29,7 +29,9 @@ class BatchOutbox {
  public:
   using Report = std::function<void(const BatchOutcome&)>;
 
-  BatchOutbox(Transport& transport, int qos, std::size_t window, History& history, Report report);
+  /// ENCODE makes each payload (plain v1 when empty).
+  BatchOutbox(Transport& transport, int qos, std::size_t window, History& history, Report report,
+              PayloadEncoder encode = {});
   ~BatchOutbox();
   BatchOutbox(const BatchOutbox&) = delete;
   BatchOutbox& operator=(const BatchOutbox&) = delete;
@@ -60,6 +62,7 @@ class BatchOutbox {
   std::deque<Pending> queue_;
   std::size_t in_flight_ = 0;
   std::vector<HistoryEntry> acknowledged_;
+  PayloadEncoder encode_;
 };
 
 }  // namespace mqchat

@@ -31,7 +31,7 @@ std::optional<MessageType> message_type_from(std::string_view text) {
   return std::nullopt;
 }
 
-json to_json(const Envelope& e) {
+json wire_json(const Envelope& e) {
   json j = {{"v", 1},         {"id", e.id},     {"type", std::string(to_string(e.type))},
             {"from", e.from}, {"text", e.text}, {"sent_at", e.sent_at}};
   if (e.type == MessageType::dm) {
@@ -42,7 +42,14 @@ json to_json(const Envelope& e) {
   return j;
 }
 
-std::string encode(const Envelope& e) { return to_json(e).dump(); }
+json to_json(const Envelope& e) {
+  json j = wire_json(e);
+  j["verified"] = e.verified;
+  j["encrypted"] = e.encrypted;
+  return j;
+}
+
+std::string encode(const Envelope& e) { return wire_json(e).dump(); }
 
 namespace {
 
@@ -55,15 +62,30 @@ std::string required_string(const json& j, const char* key) {
 
 }  // namespace
 
-Envelope decode_envelope(std::string_view payload) {
+json parse_payload(std::string_view payload) {
   if (payload.size() > 1024 * 1024) throw DecodeError("payload larger than 1 MiB");
   if (!is_valid_utf8(payload)) throw DecodeError("payload is not UTF-8");
   json j = json::parse(payload.begin(), payload.end(), nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) throw DecodeError("payload is not JSON");
-  return envelope_from_json(j);
+  return j;
+}
+
+Envelope decode_envelope(std::string_view payload) {
+  return plain_envelope_from_json(parse_payload(payload));
 }
 
 Envelope envelope_from_json(const json& j) {
+  Envelope e = plain_envelope_from_json(j);
+  auto flag = [&j](const char* key) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_boolean() && it->get<bool>();
+  };
+  e.verified = flag("verified");
+  e.encrypted = flag("encrypted");
+  return e;
+}
+
+Envelope plain_envelope_from_json(const json& j) {
   if (!j.is_object()) throw DecodeError("payload is not a JSON object");
   Envelope e;
   e.id = required_string(j, "id");

@@ -47,6 +47,8 @@ std::string local_time_text(const std::string& rfc3339) {
 std::string format_message(const Envelope& e, const MessageStyle& style) {
   std::string head = "[" + local_time_text(e.sent_at) + "] ";
   std::string from = bold(sanitize_for_terminal(e.from), style.colour);
+  // Nothing proves a plain or wrongly sealed message is from the name it shows.
+  if (style.mark_unverified && !e.verified) from += " [unverified]";
   switch (e.type) {
     case MessageType::join:
       return head + from + " has joined " + e.group;

@@ -10,6 +10,7 @@ namespace mqchat {
 struct MessageStyle {
   bool colour = false;          ///< ANSI bold/colour for names
   bool show_recipient = false;  ///< "alice → bob:" (history) rather than "alice:" (listen)
+  bool mark_unverified = true;  ///< "alice [unverified]:" for a message not verified
 };
 
 /// One message for a person: "[2026-11-25 13:32] bob: hello", local time. Control characters

@@ -92,6 +92,8 @@ std::string encode(const Request& r) {
               {"lookup", r.lookup},
               {"qos", r.qos},
               {"brokers", r.brokers},
+              {"encryption", r.encryption},
+              {"require_encryption", r.require_encryption},
               {"envelopes", std::move(envelopes)}}
       .dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -119,6 +121,10 @@ Request decode_request(std::string_view body) {
     if (r.qos < 0 || r.qos > 2) throw DecodeError("'qos' must be 0, 1 or 2");
     if (auto it = j.find("brokers"); it != j.end()) {
       r.brokers = it->get<std::vector<std::string>>();
+    }
+    if (auto it = j.find("encryption"); it != j.end()) r.encryption = it->get<bool>();
+    if (auto it = j.find("require_encryption"); it != j.end()) {
+      r.require_encryption = it->get<bool>();
     }
     const auto& envelopes = member(j, "envelopes");
     if (!envelopes.is_array() || envelopes.empty()) throw DecodeError("no envelopes");

@@ -43,6 +43,8 @@ struct Request {
   int qos = 1;
   std::vector<Envelope> envelopes;
   std::vector<std::string> brokers{};  ///< where the sender would connect; another: "direct"
+  bool encryption = true;              ///< the sender's settings: seal end to end
+  bool require_encryption = false;     ///< and never send in plain text
 };
 
 /// The listen's verdict.

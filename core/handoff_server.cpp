@@ -28,14 +28,23 @@ constexpr std::string_view kUsersPrefix = "mqchat/v1/users/";
 constexpr std::string_view kSyncPrefix = "mqchat/v1/sync/";
 constexpr std::size_t kKnownLimit = 64;  // recipients kept subscribed
 
-// True when MSG, on NAME's directory topic, is a valid entry for NAME.
-bool is_entry_of(const IncomingMessage& msg, std::string_view name) {
-  if (msg.payload.empty()) return false;  // cleared
+// MSG as a valid entry for NAME, or nullopt (cleared, malformed, another name).
+std::optional<UserRecord> entry_of(const IncomingMessage& msg, std::string_view name) {
+  if (msg.payload.empty()) return std::nullopt;  // cleared
   try {
-    return decode_user(msg.payload).name == name;
+    auto record = decode_user(msg.payload);
+    if (record.name == name) return record;
   } catch (const DecodeError&) {
-    return false;
   }
+  return std::nullopt;
+}
+
+// Retained records a group lookup (members, their entries and presence) reads.
+bool is_group_lookup_record(const IncomingMessage& msg) {
+  if (!msg.retained) return false;
+  auto kind = topics::parse(msg.topic).kind;
+  return kind == topics::ParsedTopic::Kind::group_member ||
+         kind == topics::ParsedTopic::Kind::presence;
 }
 
 bool starts_with(const std::string& s, std::string_view prefix) {
@@ -147,11 +156,25 @@ void HandoffServer::stop() {
 
 bool HandoffServer::claim(const IncomingMessage& msg) {
   bool sync = starts_with(msg.topic, kSyncPrefix);
-  if (!sync && !starts_with(msg.topic, kUsersPrefix)) return false;
+  if (!sync && !starts_with(msg.topic, kUsersPrefix)) {
+    if (!is_group_lookup_record(msg)) return false;
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!looking_up_) return false;
+    claimed_.push_back(msg);
+    arrived_.notify_all();
+    return true;
+  }
   std::lock_guard<std::mutex> lock(mutex_);
   if (!sync) {
     auto known = known_.find(msg.topic.substr(kUsersPrefix.size()));
-    if (known != known_.end() && !is_entry_of(msg, known->first)) known_.erase(known);
+    if (known != known_.end()) {
+      auto record = entry_of(msg, known->first);
+      if (record) {
+        known->second.record = *record;
+      } else {
+        known_.erase(known);
+      }
+    }
   }
   // The listen subscribes to directory entries and sync markers only for us; outside a lookup
   // they are changes of known recipients, late markers, or entries still subscribed in the
@@ -187,7 +210,7 @@ void HandoffServer::handle(int client) {
   auto body = handoff::read_frame(client, kRequestWait);
   if (!body) return;
   handoff::Reply reply;
-  std::optional<std::string> watch;
+  std::optional<UserRecord> watch;
   try {
     auto request = handoff::decode_request(*body);
     if (!handoff::write_all(client, handoff::frame(R"({"accepted":true})"), kRequestWait)) return;
@@ -202,27 +225,28 @@ void HandoffServer::handle(int client) {
   if (watch) keep_watching(*watch);  // after the verdict: the sender does not wait for it
 }
 
-bool HandoffServer::is_known(const std::string& name) {
+std::optional<UserRecord> HandoffServer::known_record(const std::string& name) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (transport_.connection_count() != known_connection_) {
     known_.clear();  // what changed while we were away was not kept for us
     known_connection_ = transport_.connection_count();
   }
   auto it = known_.find(name);
-  if (it == known_.end()) return false;
-  it->second = ++uses_;
-  return true;
+  if (it == known_.end()) return std::nullopt;
+  it->second.used = ++uses_;
+  return it->second.record;
 }
 
-void HandoffServer::keep_watching(const std::string& name) {
+void HandoffServer::keep_watching(const UserRecord& record) {
+  const std::string& name = record.name;
   std::optional<std::string> dropped;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    known_[name] = ++uses_;
+    known_[name] = Known{++uses_, record};
     if (known_.size() > kKnownLimit) {
       auto oldest = known_.begin();
       for (auto it = known_.begin(); it != known_.end(); ++it) {
-        if (it->second < oldest->second) oldest = it;
+        if (it->second.used < oldest->second.used) oldest = it;
       }
       dropped = oldest->first;
       known_.erase(oldest);
@@ -254,7 +278,7 @@ void HandoffServer::forget_known() {
 }
 
 handoff::Reply HandoffServer::execute(const handoff::Request& request,
-                                      std::optional<std::string>& watch) {
+                                      std::optional<UserRecord>& watch) {
   handoff::Reply reply;
   if (!request.brokers.empty() && request.brokers != brokers_) {
     reply.direct = true;
@@ -278,19 +302,27 @@ handoff::Reply HandoffServer::execute(const handoff::Request& request,
     }
   } end_lookup{*this};
   try {
-    if (!request.lookup.empty() && !is_known(request.lookup)) {
-      DirectoryReader reader{connection,
-                             owner_,
-                             timeout_,
-                             [&reply](const std::string& m) { reply.warnings.push_back(m); },
-                             {}};
-      if (!find_user(reader, request.lookup)) {
-        throw no_such_recipient_error(request.lookup);
+    WarningSink warn = [&reply](const std::string& m) { reply.warnings.push_back(m); };
+    DirectoryReader reader{connection, owner_, timeout_, warn, {}};
+    auto sealer = make_sealer_ ? make_sealer_(request, warn) : nullptr;
+    if (!request.lookup.empty()) {
+      auto record = known_record(request.lookup);
+      if (!record) {
+        record = find_user(reader, request.lookup);
+        if (!record) throw no_such_recipient_error(request.lookup);
+        watch = record;
       }
-      watch = request.lookup;
+      if (sealer) sealer->admit_user(*record);
     }
-    publish_in_order(connection, request.envelopes, request.qos, kWindow,
-                     [&reply](std::size_t, std::size_t end) { reply.acknowledged = end; });
+    if (sealer) {
+      for (const auto& e : request.envelopes) {
+        if (e.type != MessageType::dm) sealer->admit_group(reader, e.group);
+      }
+    }
+    publish_in_order(
+        connection, request.envelopes, request.qos, kWindow,
+        [&reply](std::size_t, std::size_t end) { reply.acknowledged = end; }, {},
+        sealer ? sealer->encoder() : PayloadEncoder{});
     reply.ok = true;
   } catch (const Error& e) {
     if (stopping_) throw Stopping{};

@@ -11,7 +11,9 @@
 #include <thread>
 #include <vector>
 
+#include "core/encryption.hpp"
 #include "core/handoff.hpp"
+#include "core/records.hpp"
 #include "core/transport.hpp"
 
 namespace mqchat {
@@ -23,6 +25,11 @@ namespace mqchat {
 /// lookup here through claim().
 class HandoffServer {
  public:
+  /// Makes the Sealer of one request: the listen's profile with the sender's policy. WARN
+  /// collects warnings for the sender. Empty: requests are published in plain text.
+  using SealerFactory =
+      std::function<std::unique_ptr<Sealer>(const handoff::Request&, const WarningSink& warn)>;
+
   /// Serves OWNER's sends on TRANSPORT (connected to BROKERS, and outliving this object);
   /// TIMEOUT bounds a lookup and each acknowledgement, as on a direct connection. A send meant
   /// for other brokers is told to connect itself.
@@ -32,6 +39,9 @@ class HandoffServer {
   ~HandoffServer();
   HandoffServer(const HandoffServer&) = delete;
   HandoffServer& operator=(const HandoffServer&) = delete;
+
+  /// Seals what requests send (call before start()).
+  void set_sealer_factory(SealerFactory factory) { make_sealer_ = std::move(factory); }
 
   /// Replaces any stale socket with a fresh one (0600) and starts serving. Call while holding
   /// the listen lock, so no other listen serves the same socket. Throws Error when the socket
@@ -57,9 +67,9 @@ class HandoffServer {
   void handle(int client);
   /// The verdict on REQUEST; WATCH is set to a recipient that a lookup found and that is now
   /// known, to subscribe to once the sender has its verdict.
-  handoff::Reply execute(const handoff::Request& request, std::optional<std::string>& watch);
-  bool is_known(const std::string& name);
-  void keep_watching(const std::string& name);
+  handoff::Reply execute(const handoff::Request& request, std::optional<UserRecord>& watch);
+  std::optional<UserRecord> known_record(const std::string& name);
+  void keep_watching(const UserRecord& record);
   void forget_known();
 
   std::filesystem::path socket_;
@@ -77,13 +87,18 @@ class HandoffServer {
   std::condition_variable arrived_;
   std::deque<IncomingMessage> claimed_;
   bool looking_up_ = false;
+  SealerFactory make_sealer_;
 
   // Recipients a lookup found stay subscribed (QoS 0), so that later sends to them need no
   // lookup: a lookup costs three round trips to the broker, more than the send itself. Their
   // entries arrive through claim() whenever they change; one that is cleared or malformed is
   // forgotten. Valid for one connection (QoS 0 changes are not kept for us while we are
   // away); at most kKnownLimit, the least recently used dropped. Guarded by mutex_.
-  std::map<std::string, std::uint64_t> known_;  // name -> when last used (a counter)
+  struct Known {
+    std::uint64_t used = 0;  // when last used (a counter)
+    UserRecord record;       // its entry as last received (the key sends are sealed for)
+  };
+  std::map<std::string, Known> known_;
   std::uint64_t uses_ = 0;
   std::uint64_t known_connection_ = 0;  // transport_.connection_count() they were found on
 };

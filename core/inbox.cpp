@@ -1,10 +1,16 @@
 #include "core/inbox.hpp"
 
+#include "core/crypto/crypto.hpp"
+#include "core/pending_inbox.hpp"
+
 namespace mqchat {
 
 namespace {
 
 using Kind = topics::ParsedTopic::Kind;
+
+// Group messages kept for a key that has not come; beyond it the oldest is dropped.
+constexpr std::size_t kAwaitingLimit = 1000;
 
 std::string printable(const std::string& s) {
   std::string out;
@@ -14,20 +20,31 @@ std::string printable(const std::string& s) {
   return out;
 }
 
-std::nullopt_t drop(const IncomingMessage& msg, const WarningSink& warn, const std::string& why) {
-  warn("dropped a message on '" + printable(msg.topic) + "': " + why);
-  return std::nullopt;
-}
-
-std::optional<Envelope> decode(const IncomingMessage& msg, const WarningSink& warn) {
-  try {
-    return decode_envelope(msg.payload);
-  } catch (const DecodeError& err) {
-    return drop(msg, warn, err.what());
-  }
+std::optional<std::string> outer_id(const nlohmann::json& j) {
+  auto it = j.find("id");
+  if (it == j.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
 }
 
 }  // namespace
+
+Inbox::Inbox(std::string me, SeenIds& seen, History& history)
+    : me_(std::move(me)), seen_(seen), history_(history) {}
+
+Inbox::~Inbox() = default;
+
+void Inbox::enable_decryption(InboxKeys keys) {
+  box_ = std::make_unique<BoxKeys>(keys.identity);
+  keys_ = std::move(keys);
+  awaiting_ = PendingInbox(keys_->awaiting_file).read();
+}
+
+std::nullopt_t Inbox::drop(const IncomingMessage& msg, const WarningSink& warn,
+                           const std::string& why) {
+  ++dropped_;
+  warn("dropped a message on '" + printable(msg.topic) + "': " + why);
+  return std::nullopt;
+}
 
 std::optional<Envelope> Inbox::accept(const IncomingMessage& msg, const WarningSink& warn) {
   auto topic = topics::parse(msg.topic);
@@ -36,18 +53,144 @@ std::optional<Envelope> Inbox::accept(const IncomingMessage& msg, const WarningS
   return drop(msg, warn, "not addressed to '" + me_ + "'");
 }
 
+std::vector<Envelope> Inbox::take_released() {
+  std::vector<Envelope> out;
+  out.swap(released_);
+  return out;
+}
+
+bool Inbox::is_pinned(const std::string& name, const std::string& key, const WarningSink& warn) {
+  auto pinned = keys_->pinned_key ? keys_->pinned_key(name) : std::nullopt;
+  auto published = crypto::to_base64(key);
+  if (pinned && *pinned == published) return true;
+  if (warned_.insert(name + "\n" + published).second) {
+    if (!pinned) {
+      warn("no key is known for '" + name + "' (no directory entry with one): its messages are " +
+           "shown as unverified");
+    } else {
+      warn("a message from '" + name + "' is sealed by key " + fingerprint_of(published) +
+           ", not by the pinned " + fingerprint_of(*pinned) +
+           ": shown as unverified (if " + name + " has a new key, compare fingerprints and run " +
+           "'mqchat trust " + name + "')");
+    }
+  }
+  return false;
+}
+
+std::optional<Envelope> Inbox::checked(Envelope e, const IncomingMessage& msg,
+                                       const WarningSink& warn) {
+  if (seen_.contains(e.id)) return std::nullopt;
+  if (verified_only_ && !e.verified) {
+    seen_.add(e.id);  // judged: a redelivery is not judged again
+    return drop(msg, warn, "it is not verified by a pinned key (--verified-only)");
+  }
+  return e;
+}
+
 std::optional<Envelope> Inbox::accept_direct(const IncomingMessage& msg,
                                              const topics::ParsedTopic& topic,
                                              const WarningSink& warn) {
-  auto e = decode(msg, warn);
-  if (!e) return std::nullopt;
-  if (e->type != MessageType::dm) return drop(msg, warn, "an inbox message must have type 'dm'");
-  if (e->from != topic.from) {
-    return drop(msg, warn,
-                "it claims to be from '" + e->from + "' but was sent as '" + topic.from + "'");
+  nlohmann::json j;
+  try {
+    j = parse_payload(msg.payload);
+  } catch (const DecodeError& err) {
+    return drop(msg, warn, err.what());
   }
-  if (e->to != me_) return drop(msg, warn, "it is addressed to '" + e->to + "'");
-  return unless_seen(std::move(*e));
+  if (j.is_object() && wire_version(j) >= kSealedVersion) {
+    return open_sealed_direct(msg, j, topic, warn);
+  }
+  Envelope e;
+  try {
+    e = plain_envelope_from_json(j);
+  } catch (const DecodeError& err) {
+    return drop(msg, warn, err.what());
+  }
+  if (e.type != MessageType::dm) return drop(msg, warn, "an inbox message must have type 'dm'");
+  if (e.from != topic.from) {
+    return drop(msg, warn,
+                "it claims to be from '" + e.from + "' but was sent as '" + topic.from + "'");
+  }
+  if (e.to != me_) return drop(msg, warn, "it is addressed to '" + e.to + "'");
+  return checked(std::move(e), msg, warn);
+}
+
+std::optional<Envelope> Inbox::open_sealed_direct(const IncomingMessage& msg,
+                                                  const nlohmann::json& j,
+                                                  const topics::ParsedTopic& topic,
+                                                  const WarningSink& warn) {
+  if (wire_version(j) != kSealedVersion) {
+    return drop(msg, warn, "wire version " + std::to_string(wire_version(j)) +
+                               " is newer than this mqchat: upgrade it");
+  }
+  if (!keys_) return drop(msg, warn, "it is encrypted, and this profile has no identity key");
+  // A redelivery is dropped before it is decrypted; the id is checked against the sealed one.
+  if (auto id = outer_id(j); id && seen_.contains(*id)) return std::nullopt;
+  OpenedDirect opened;
+  try {
+    opened = open_direct(j, *box_);
+  } catch (const DecodeError& err) {
+    return drop(msg, warn, err.what());
+  }
+  if (opened.grant) {
+    const auto& g = *opened.grant;
+    if (g.from != topic.from || g.to != me_) {
+      return drop(msg, warn, "a key grant from '" + g.from + "' to '" + g.to +
+                                 "' was sent as '" + topic.from + "'");
+    }
+    take_grant(g, opened.sender_key, warn);
+    return std::nullopt;
+  }
+  Envelope e = std::move(*opened.message);
+  if (e.from != topic.from) {
+    return drop(msg, warn,
+                "it claims to be from '" + e.from + "' but was sent as '" + topic.from + "'");
+  }
+  if (e.to != me_) return drop(msg, warn, "it is addressed to '" + e.to + "'");
+  e.encrypted = true;
+  e.verified = is_pinned(e.from, opened.sender_key, warn);
+  return checked(std::move(e), msg, warn);
+}
+
+void Inbox::take_grant(const KeyGrant& g, const std::string& sender_key, const WarningSink& warn) {
+  if (seen_.contains(g.id)) return;
+  bool verified = is_pinned(g.from, sender_key, warn);
+  keys_->group_keys->add_received(g.group, g.from, ReceivedKey{g.key, sender_key, verified});
+  seen_.add(g.id);
+  // Messages of that sender and group that came before their key can be opened now.
+  std::vector<IncomingMessage> still_waiting;
+  std::vector<IncomingMessage> retry;
+  for (auto& m : awaiting_) {
+    auto t = topics::parse(m.topic);
+    (t.name == g.group && t.from == g.from ? retry : still_waiting).push_back(std::move(m));
+  }
+  if (retry.empty()) {
+    awaiting_ = std::move(still_waiting);
+    return;
+  }
+  awaiting_ = std::move(still_waiting);
+  for (const auto& m : retry) {
+    if (auto e = accept(m, warn)) released_.push_back(std::move(*e));
+  }
+  PendingInbox file(keys_->awaiting_file);
+  file.clear();
+  file.stash(awaiting_);
+}
+
+void Inbox::await_key(const IncomingMessage& msg, const topics::ParsedTopic& topic,
+                      const WarningSink& warn) {
+  if (awaiting_.size() >= kAwaitingLimit) {
+    drop(awaiting_.front(), warn, "its sender's key never came");
+    awaiting_.erase(awaiting_.begin());
+    PendingInbox file(keys_->awaiting_file);
+    file.clear();
+    file.stash(awaiting_);
+  }
+  awaiting_.push_back(msg);
+  PendingInbox(keys_->awaiting_file).stash({msg});
+  if (warned_.insert("await\n" + topic.name + "\n" + topic.from).second) {
+    warn("a message from '" + topic.from + "' in '" + topic.name +
+         "' waits for their group key, which comes with their next message to the group");
+  }
 }
 
 std::optional<Envelope> Inbox::accept_group(const IncomingMessage& msg,
@@ -55,23 +198,61 @@ std::optional<Envelope> Inbox::accept_group(const IncomingMessage& msg,
                                             const WarningSink& warn) {
   // Our own messages come back on MQTT 3.1.1 (no "no local"); they are in the history already.
   if (topic.from == me_ || !groups_.count(topic.name)) return std::nullopt;
-  auto e = decode(msg, warn);
-  if (!e) return std::nullopt;
-  if (e->type == MessageType::dm) return drop(msg, warn, "a group message cannot have type 'dm'");
-  if (e->from != topic.from) {
-    return drop(msg, warn,
-                "it claims to be from '" + e->from + "' but was sent as '" + topic.from + "'");
+  nlohmann::json j;
+  try {
+    j = parse_payload(msg.payload);
+  } catch (const DecodeError& err) {
+    return drop(msg, warn, err.what());
   }
-  if (e->group != topic.name) {
-    return drop(msg, warn,
-                "it names group '" + e->group + "' but was sent to '" + topic.name + "'");
+  if (j.is_object() && wire_version(j) >= kSealedVersion) {
+    return open_sealed_group(msg, j, topic, warn);
   }
-  return unless_seen(std::move(*e));
+  Envelope e;
+  try {
+    e = plain_envelope_from_json(j);
+  } catch (const DecodeError& err) {
+    return drop(msg, warn, err.what());
+  }
+  if (e.type == MessageType::dm) return drop(msg, warn, "a group message cannot have type 'dm'");
+  if (e.from != topic.from) {
+    return drop(msg, warn,
+                "it claims to be from '" + e.from + "' but was sent as '" + topic.from + "'");
+  }
+  if (e.group != topic.name) {
+    return drop(msg, warn,
+                "it names group '" + e.group + "' but was sent to '" + topic.name + "'");
+  }
+  return checked(std::move(e), msg, warn);
 }
 
-std::optional<Envelope> Inbox::unless_seen(Envelope envelope) const {
-  if (seen_.contains(envelope.id)) return std::nullopt;
-  return envelope;
+std::optional<Envelope> Inbox::open_sealed_group(const IncomingMessage& msg,
+                                                 const nlohmann::json& j,
+                                                 const topics::ParsedTopic& topic,
+                                                 const WarningSink& warn) {
+  if (wire_version(j) != kSealedVersion) {
+    return drop(msg, warn, "wire version " + std::to_string(wire_version(j)) +
+                               " is newer than this mqchat: upgrade it");
+  }
+  if (!keys_) return drop(msg, warn, "it is encrypted, and this profile has no identity key");
+  if (auto id = outer_id(j); id && seen_.contains(*id)) return std::nullopt;
+  std::optional<ReceivedKey> key;
+  try {
+    key = keys_->group_keys->received(topic.name, topic.from, group_key_id(j));
+  } catch (const DecodeError& err) {
+    return drop(msg, warn, err.what());
+  }
+  if (!key) {
+    await_key(msg, topic, warn);
+    return std::nullopt;
+  }
+  Envelope e;
+  try {
+    e = open_group(j, topic.name, topic.from, key->key, key->signer);
+  } catch (const DecodeError& err) {
+    return drop(msg, warn, err.what());
+  }
+  e.verified = key->verified && is_pinned(topic.from, key->signer, warn);
+  return checked(std::move(e), msg, warn);
 }
 
 void Inbox::record(const Envelope& envelope) {

@@ -38,7 +38,7 @@ class VectorSource : public EnvelopeSource {
 
 void publish_in_order(Transport& transport, const std::vector<Envelope>& envelopes, int qos,
                       std::size_t window, const AcknowledgedSink& acknowledged,
-                      const Reconnection& reconnection) {
+                      const Reconnection& reconnection, const PayloadEncoder& encode) {
   VectorSource source(envelopes);
   std::size_t told = 0;
   publish_stream(
@@ -47,13 +47,14 @@ void publish_in_order(Transport& transport, const std::vector<Envelope>& envelop
         acknowledged(told, told + batch.size());
         told += batch.size();
       },
-      reconnection, envelopes.size());
+      reconnection, envelopes.size(), encode);
 }
 
 void publish_in_order(Transport& transport, const std::vector<Envelope>& envelopes, int qos,
-                      std::size_t window, History& history, const Reconnection& reconnection) {
+                      std::size_t window, History& history, const Reconnection& reconnection,
+                      const PayloadEncoder& encode) {
   publish_in_order(transport, envelopes, qos, window, record_sent(envelopes, history),
-                   reconnection);
+                   reconnection, encode);
 }
 
 void append_sent(History& history, std::vector<Envelope>::const_iterator first,

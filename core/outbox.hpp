@@ -30,7 +30,7 @@ using AcknowledgedSink = std::function<void(std::size_t begin, std::size_t end)>
 /// back within retry_for, else the exit code of the cause.
 void publish_in_order(Transport& transport, const std::vector<Envelope>& envelopes, int qos,
                       std::size_t window, const AcknowledgedSink& acknowledged,
-                      const Reconnection& reconnection = {});
+                      const Reconnection& reconnection = {}, const PayloadEncoder& encode = {});
 
 /// Appends the envelopes [FIRST, LAST) to HISTORY as outgoing messages, in one write.
 void append_sent(History& history, std::vector<Envelope>::const_iterator first,
@@ -43,6 +43,7 @@ AcknowledgedSink record_sent(const std::vector<Envelope>& envelopes, History& hi
 /// acknowledged one to HISTORY as sent. On a failure, what was acknowledged is in the history
 /// and the PartialSendError says how many, so a script can resume.
 void publish_in_order(Transport& transport, const std::vector<Envelope>& envelopes, int qos,
-                      std::size_t window, History& history, const Reconnection& reconnection = {});
+                      std::size_t window, History& history, const Reconnection& reconnection = {},
+                      const PayloadEncoder& encode = {});
 
 }  // namespace mqchat

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/crypto/crypto_ops.hpp"
 #include "core/transport.hpp"
 
 // paho-mqtt and the OpenSSL it links cost ~3 ms of loading and relocation per process, more
@@ -14,7 +15,7 @@
 namespace mqchat {
 
 /// Bumped whenever PahoModule changes, so that a module of another build is refused.
-constexpr int kPahoModuleAbi = 1;
+constexpr int kPahoModuleAbi = 2;
 
 /// The file name of the module, looked for beside the mqchat binary and in its install dir.
 constexpr const char* kPahoModuleFile = "mqchat-paho.so";
@@ -30,6 +31,8 @@ struct PahoModule {
   /// PBKDF2-HMAC-SHA512 of PASSWORD with SALT into OUT[0..OUT_SIZE); false when OpenSSL fails.
   bool (*pbkdf2_hmac_sha512)(std::string_view password, std::string_view salt, int iterations,
                              unsigned char* out, int out_size);
+  /// libsodium's primitives (core/crypto/crypto_ops.hpp); nullptr when sodium_init failed.
+  const CryptoOps* (*crypto)();
 };
 
 /// The loaded module; loads it on first use. Throws a failure Error that names the file and

@@ -42,6 +42,10 @@ std::string time_field(const json& j, const char* key) {
 std::string encode(const UserRecord& r) {
   json j = {{"name", r.name}, {"registered_at", r.registered_at}};
   if (!r.phone.empty()) j["phone"] = r.phone;
+  if (!r.key.empty()) {
+    j["key"] = r.key;
+    j["key_alg"] = "ed25519";
+  }
   return j.dump();
 }
 
@@ -58,6 +62,13 @@ UserRecord decode_user(std::string_view payload) {
   if (!is_valid_name(r.name)) throw DecodeError("'name' is not a valid name");
   r.phone = string_field(j, "phone", false);
   r.registered_at = time_field(j, "registered_at");
+  // A key of an algorithm we do not know is no key to us (a later mqchat may add one).
+  auto key = string_field(j, "key", false);
+  auto alg = string_field(j, "key_alg", false);
+  if (!key.empty() && alg == "ed25519") {
+    if (key.size() > 128) throw DecodeError("'key' is too long");
+    r.key = key;
+  }
   return r;
 }
 

@@ -12,6 +12,9 @@ struct UserRecord {
   std::string name;
   std::string phone;  ///< empty when the user gave none
   std::string registered_at;
+  /// The user's public identity key (base64 Ed25519, "key_alg": "ed25519"); empty when the
+  /// record has none (a user of an mqchat without end-to-end encryption).
+  std::string key = {};
 };
 
 /// mqchat/v1/presence/NAME.

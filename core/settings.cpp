@@ -44,7 +44,7 @@ std::optional<bool> parse_flag(const std::string& text) {
 const std::vector<std::string>& setting_keys() {
   static const std::vector<std::string> keys = {
       "broker", "qos", "connect_timeout", "max_text_bytes", "session_expiry", "cafile",
-      "cert",   "key", "insecure"};
+      "cert",   "key", "insecure", "encryption", "require_encryption", "verified_only"};
   return keys;
 }
 
@@ -56,6 +56,8 @@ std::string default_setting(const std::string& key) {
   if (key == "session_expiry") return std::to_string(30 * 24 * 3600);
   if (key == "cafile" || key == "cert" || key == "key") return "";
   if (key == "insecure") return "false";
+  if (key == "encryption") return "on";
+  if (key == "require_encryption" || key == "verified_only") return "false";
   throw usage_error("unknown setting '" + key + "' (see 'mqchat config list')");
 }
 
@@ -71,7 +73,9 @@ std::string setting_rule(const std::string& key) {
   if (key == "connect_timeout") return "give seconds above 0, at most 3600, e.g. 5 or 0.5";
   if (key == "max_text_bytes") return "give a byte count from 1 to 16777216";
   if (key == "session_expiry") return "give seconds from 60 to 4294967295";
-  if (key == "insecure") return "use true or false";
+  if (key == "insecure" || key == "require_encryption" || key == "verified_only")
+    return "use true or false";
+  if (key == "encryption") return "use on or off";
   if (key == "cafile" || key == "cert" || key == "key") return "give the path of a PEM file";
   return {};
 }
@@ -153,6 +157,19 @@ Settings resolve_settings(const std::vector<std::pair<std::string, SettingLayer>
   auto flag = parse_flag(insecure);
   if (!flag) throw bad("insecure", insecure_src, insecure, "use true or false");
   s.tls.insecure = *flag;
+
+  auto [encryption, encryption_src] = lookup("encryption");
+  if (encryption != "on" && encryption != "off") {
+    throw bad("encryption", encryption_src, encryption, "use on or off");
+  }
+  s.encryption = encryption == "on";
+  for (auto [key, into] : {std::pair<const char*, bool*>{"require_encryption", &s.require_encryption},
+                           std::pair<const char*, bool*>{"verified_only", &s.verified_only}}) {
+    auto [value, source] = lookup(key);
+    auto on = parse_flag(value);
+    if (!on) throw bad(key, source, value, "use true or false");
+    *into = *on;
+  }
   return s;
 }
 

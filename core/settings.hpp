@@ -20,6 +20,9 @@ struct Settings {
   std::size_t max_text_bytes = 64 * 1024;
   std::uint32_t session_expiry_seconds = 30 * 24 * 3600;
   TlsOptions tls;  ///< for mqtts:// brokers (keys cafile, cert, key, insecure)
+  bool encryption = true;           ///< "encryption": on (wire v2) or off (plain v1)
+  bool require_encryption = false;  ///< refuse to send in plain text to a user without a key
+  bool verified_only = false;       ///< listen drops messages that are not verified
   /// Credentials, set by the command: USERNAME is the mqchat user name (empty: anonymous);
   /// the password never comes from a command line argument.
   std::string username;
@@ -28,7 +31,7 @@ struct Settings {
 };
 
 /// One layer of raw values by key (broker, qos, connect_timeout, max_text_bytes,
-/// session_expiry, cafile, cert, key, insecure); missing keys fall through to the next layer.
+/// session_expiry, cafile, cert, key, insecure, encryption, require_encryption, verified_only); missing keys fall through to the next layer.
 using SettingLayer = std::function<std::optional<std::string>(const std::string& key)>;
 
 /// Keys that config set/get accept, in display order.

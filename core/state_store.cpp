@@ -76,6 +76,10 @@ std::string render(const Profile& p) {
   out << YAML::Key << "client_id" << YAML::Value << p.client_id;
   out << YAML::Key << "groups" << YAML::Value << YAML::Flow << p.groups;
   emit_map(out, "settings", p.settings);
+  if (!p.identity.empty()) {
+    out << YAML::Key << "identity" << YAML::Value << YAML::DoubleQuoted << p.identity;
+  }
+  emit_map(out, "pinned_keys", p.pinned_keys);
   out << YAML::EndMap;
   return std::string("# mqchat profile\n") + out.c_str() + "\n";
 }
@@ -98,6 +102,11 @@ Profile profile_from(const fs::path& path, const YAML::Node& node, const std::st
     }
   }
   p.settings = string_map(path, node, "settings");
+  p.identity = scalar(path, node, "identity");
+  p.pinned_keys = string_map(path, node, "pinned_keys");
+  for (const auto& [user, key] : p.pinned_keys) {
+    if (!is_valid_name(user)) throw corrupt(path, "'pinned_keys' names an invalid user");
+  }
   return p;
 }
 

@@ -25,6 +25,11 @@ struct Profile {
   std::string client_id;                        ///< of this user's persistent session
   std::vector<std::string> groups;              ///< groups joined from this profile
   std::map<std::string, std::string> settings;  ///< per-profile overrides (broker, ...)
+  /// The user's identity: base64 of the Ed25519 secret key (core/crypto/identity.hpp); empty
+  /// for a profile made before end-to-end encryption.
+  std::string identity = {};
+  /// Trust on first use: the public key (base64) first seen for each user.
+  std::map<std::string, std::string> pinned_keys = {};
 };
 
 /// Where config and state live: with --home both are DIR; otherwise the XDG config and state

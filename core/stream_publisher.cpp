@@ -22,14 +22,15 @@ class StreamPublisher {
  public:
   StreamPublisher(Transport& transport, EnvelopeSource& source, int qos, std::size_t window,
                   const AcknowledgedBatch& acknowledged, const Reconnection& reconnection,
-                  std::optional<std::size_t> total)
+                  std::optional<std::size_t> total, const PayloadEncoder& encode)
       : transport_(transport),
         source_(source),
         qos_(qos),
         window_(std::max<std::size_t>(window, 1)),
         acknowledged_(acknowledged),
         reconnection_(reconnection),
-        total_(total) {}
+        total_(total),
+        encode_(encode) {}
 
   std::size_t run() {
     const bool may_retry = reconnection_.retry_for > Millis(0) && reconnection_.connect;
@@ -116,7 +117,7 @@ class StreamPublisher {
   }
 
   std::uint64_t publish(const Envelope& e) {
-    return transport_.publish_async(topic_for(e), encode(e), qos_, false);
+    return transport_.publish_async(topic_for(e), encode_ ? encode_(e) : encode(e), qos_, false);
   }
 
   void settle_oldest() {
@@ -194,14 +195,17 @@ class StreamPublisher {
   bool resend_ = false;
   Millis no_progress_pause_ = kFirstPause;  // before reconnecting when the last one sent nothing
   std::optional<Error> bad_input_;
+  const PayloadEncoder& encode_;
 };
 
 }  // namespace
 
 std::size_t publish_stream(Transport& transport, EnvelopeSource& source, int qos,
                            std::size_t window, const AcknowledgedBatch& acknowledged,
-                           const Reconnection& reconnection, std::optional<std::size_t> total) {
-  return StreamPublisher(transport, source, qos, window, acknowledged, reconnection, total).run();
+                           const Reconnection& reconnection, std::optional<std::size_t> total,
+                           const PayloadEncoder& encode) {
+  return StreamPublisher(transport, source, qos, window, acknowledged, reconnection, total, encode)
+      .run();
 }
 
 }  // namespace mqchat

@@ -44,9 +44,11 @@ using AcknowledgedBatch = std::function<void(const std::vector<Envelope>&)>;
 /// out as RECONNECTION says. Returns how many messages were acknowledged. On a failure it
 /// throws a PartialSendError with that count: exit 5 when the broker did not come back within
 /// retry_for, else the exit code of the cause. TOTAL, when known, only words the messages.
+/// ENCODE makes each payload (plain v1 when empty); a resend encodes again.
 std::size_t publish_stream(Transport& transport, EnvelopeSource& source, int qos,
                            std::size_t window, const AcknowledgedBatch& acknowledged,
                            const Reconnection& reconnection,
-                           std::optional<std::size_t> total = std::nullopt);
+                           std::optional<std::size_t> total = std::nullopt,
+                           const PayloadEncoder& encode = {});
 
 }  // namespace mqchat

@@ -1,6 +1,7 @@
 // The one symbol mqchat-paho.so exports (everything else is hidden): the table that
 // core/paho_module.cpp looks up after dlopen.
 #include "core/paho/module_parts.hpp"
+#include "core/paho/sodium_ops.hpp"
 #include "core/paho_module.hpp"
 
 extern "C" __attribute__((visibility("default"))) const mqchat::PahoModule* mqchat_paho_module() {
@@ -8,6 +9,7 @@ extern "C" __attribute__((visibility("default"))) const mqchat::PahoModule* mqch
       mqchat::kPahoModuleAbi,       MQCHAT_VERSION,
       mqchat::paho::make_transport, mqchat::paho::c_version,
       mqchat::paho::cpp_version,    mqchat::paho::pbkdf2_hmac_sha512,
+      mqchat::paho::sodium_ops,
   };
   return &module;
 }

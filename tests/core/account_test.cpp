@@ -21,6 +21,11 @@ namespace {
 
 constexpr const char* kTaken = "2025-01-02T03:04:05.000Z";
 
+const mqchat::Identity& test_identity() {
+  static const auto identity = mqchat::Identity::generate();
+  return identity;
+}
+
 // Has someone write to the user's inbox the moment the inbox is subscribed: such messages
 // must come back as early messages, not be lost.
 class EagerFriendTransport : public FakeTransport {
@@ -70,7 +75,8 @@ void ignore(const std::string&) {}
 TEST_CASE("register_user claims a free name on a new persistent session", "[account]") {
   auto broker = std::make_shared<FakeBroker>();
   FakeTransport session(broker);
-  auto result = mqchat::register_user(session, settings(), "alice", "+4930", ignore);
+  auto result =
+      mqchat::register_user(session, settings(), "alice", "+4930", test_identity(), ignore);
 
   CHECK(result.profile.name == "alice");
   CHECK(result.profile.phone == "+4930");
@@ -101,7 +107,8 @@ TEST_CASE("register_user refuses a taken name, naming its registration date", "[
   auto broker = std::make_shared<FakeBroker>();
   seed_user(*broker, "alice", "");
   FakeTransport session(broker);
-  auto e = error_of([&] { mqchat::register_user(session, settings(), "alice", "", ignore); });
+  auto e = error_of(
+      [&] { mqchat::register_user(session, settings(), "alice", "", test_identity(), ignore); });
   CHECK(e.code() == mqchat::ExitCode::failure);
   CHECK_THAT(e.what(), Catch::Contains("'alice'") && Catch::Contains(kTaken) &&
                            Catch::Contains("mqchat login alice"));
@@ -113,7 +120,7 @@ TEST_CASE("register_user refuses a taken name, naming its registration date", "[
 TEST_CASE("register_user returns messages that arrived on the session meanwhile", "[account]") {
   auto broker = std::make_shared<FakeBroker>();
   EagerFriendTransport session(broker, topics::inbox_of("alice"));
-  auto result = mqchat::register_user(session, settings(), "alice", "", ignore);
+  auto result = mqchat::register_user(session, settings(), "alice", "", test_identity(), ignore);
   REQUIRE(result.early_messages.size() == 1);
   CHECK(result.early_messages[0].topic == topics::inbox("alice", "bob"));
   CHECK(result.early_messages[0].payload == "early");
@@ -123,7 +130,8 @@ TEST_CASE("register_user reports a refused directory entry", "[account]") {
   auto broker = std::make_shared<FakeBroker>();
   broker->refused_topics = {topics::user("alice")};
   FakeTransport session(broker);
-  auto e = error_of([&] { mqchat::register_user(session, settings(), "alice", "", ignore); });
+  auto e = error_of(
+      [&] { mqchat::register_user(session, settings(), "alice", "", test_identity(), ignore); });
   CHECK(e.code() == mqchat::ExitCode::unavailable);
   CHECK_FALSE(broker->retained(topics::user("alice")));
 }
@@ -132,7 +140,8 @@ TEST_CASE("register_user with the broker down is unavailable", "[account]") {
   auto broker = std::make_shared<FakeBroker>();
   broker->refuse_connect = true;
   FakeTransport session(broker);
-  auto e = error_of([&] { mqchat::register_user(session, settings(), "alice", "", ignore); });
+  auto e = error_of(
+      [&] { mqchat::register_user(session, settings(), "alice", "", test_identity(), ignore); });
   CHECK(e.code() == mqchat::ExitCode::unavailable);
 }
 
@@ -142,7 +151,8 @@ TEST_CASE("check_login and login_user check the phone number", "[account]") {
   FakeTransport session(broker);
 
   SECTION("the right number signs in") {
-    auto result = mqchat::login_user(session, settings(), "alice", "+4930123", ignore);
+    auto result =
+        mqchat::login_user(session, settings(), "alice", "+4930123", test_identity(), ignore);
     CHECK(result.profile.name == "alice");
     CHECK(result.profile.phone == "+4930123");
     CHECK(result.profile.registered_at == kTaken);
@@ -152,13 +162,16 @@ TEST_CASE("check_login and login_user check the phone number", "[account]") {
     CHECK(broker->queued_for(result.profile.client_id) == 1);
   }
   SECTION("a wrong number is refused") {
-    auto e = error_of([&] { mqchat::login_user(session, settings(), "alice", "+4999", ignore); });
+    auto e = error_of([&] {
+      mqchat::login_user(session, settings(), "alice", "+4999", test_identity(), ignore);
+    });
     CHECK(e.code() == mqchat::ExitCode::not_found);
     CHECK_THAT(e.what(), Catch::Contains("phone"));
   }
   SECTION("no number is refused with a hint") {
-    auto e =
-        error_of([&] { mqchat::login_user(session, settings(), "alice", std::nullopt, ignore); });
+    auto e = error_of([&] {
+      mqchat::login_user(session, settings(), "alice", std::nullopt, test_identity(), ignore);
+    });
     CHECK(e.code() == mqchat::ExitCode::not_found);
     CHECK_THAT(e.what(), Catch::Contains("--phone"));
   }
@@ -179,8 +192,9 @@ TEST_CASE("a user registered without a phone signs in with or without one", "[ac
 TEST_CASE("login_user of an unknown user is not found", "[account]") {
   auto broker = std::make_shared<FakeBroker>();
   FakeTransport session(broker);
-  auto e =
-      error_of([&] { mqchat::login_user(session, settings(), "nobody", std::nullopt, ignore); });
+  auto e = error_of([&] {
+    mqchat::login_user(session, settings(), "nobody", std::nullopt, test_identity(), ignore);
+  });
   CHECK(e.code() == mqchat::ExitCode::not_found);
   CHECK_THAT(e.what(), Catch::Contains("mqchat register nobody"));
 }
@@ -189,7 +203,8 @@ TEST_CASE("login_user returns messages that arrived on the session meanwhile", "
   auto broker = std::make_shared<FakeBroker>();
   seed_user(*broker, "alice", "");
   EagerFriendTransport session(broker, topics::inbox_of("alice"));
-  auto result = mqchat::login_user(session, settings(), "alice", std::nullopt, ignore);
+  auto result =
+      mqchat::login_user(session, settings(), "alice", std::nullopt, test_identity(), ignore);
   REQUIRE(result.early_messages.size() == 1);
   CHECK(result.early_messages[0].payload == "early");
 }

@@ -1,0 +1,127 @@
+#include "core/crypto/group_keys.hpp"
+
+#include <algorithm>
+
+#include "core/crypto/crypto.hpp"
+#include "core/error.hpp"
+#include "core/files.hpp"
+
+namespace mqchat {
+
+namespace sz = crypto_sizes;
+using nlohmann::json;
+
+namespace {
+
+constexpr std::size_t kKeysPerMember = 8;
+
+std::optional<SenderKey> sender_key_from(const json& j) {
+  if (!j.is_object() || !j.contains("kid") || !j["kid"].is_string() || !j.contains("key") ||
+      !j["key"].is_string()) {
+    return std::nullopt;
+  }
+  auto key = crypto::from_base64(j["key"].get<std::string>(), sz::kAeadKey);
+  if (!key) return std::nullopt;
+  return SenderKey{j["kid"].get<std::string>(), *key};
+}
+
+}  // namespace
+
+GroupKeyStore::GroupKeyStore(std::filesystem::path file) : file_(std::move(file)) {}
+
+json GroupKeyStore::load() const {
+  std::error_code ec;
+  auto size = std::filesystem::file_size(file_, ec);
+  if (ec) return json::object();
+  auto time = std::filesystem::last_write_time(file_, ec);
+  if (!ec && !cache_.is_null() && time == cached_at_ && size == cached_size_) return cache_;
+  auto text = read_file(file_);
+  json j = text ? json::parse(*text, nullptr, /*allow_exceptions=*/false) : json::object();
+  if (j.is_discarded() || !j.is_object()) {
+    throw failure("'" + file_.string() + "' is damaged: move it away (the groups' senders then " +
+                  "grant their keys again at their next message)");
+  }
+  cache_ = j;
+  cached_at_ = time;
+  cached_size_ = size;
+  return j;
+}
+
+void GroupKeyStore::update(const std::function<void(json&)>& change) {
+  ensure_private_dir(file_.parent_path());
+  auto lock = FileLock::acquire(file_.string() + ".lock");
+  auto j = load();
+  change(j);
+  write_file_atomic(file_, j.dump() + "\n");
+  cache_ = json();  // read back next time, with the new change time
+}
+
+std::optional<OwnKey> GroupKeyStore::own(const std::string& group) const {
+  auto j = load();
+  auto it = j.find("own");
+  if (it == j.end() || !it->is_object() || !it->contains(group)) return std::nullopt;
+  const auto& entry = (*it)[group];
+  auto key = sender_key_from(entry);
+  if (!key) return std::nullopt;
+  OwnKey own{*key, {}};
+  if (entry.contains("members") && entry["members"].is_array()) {
+    for (const auto& m : entry["members"]) {
+      if (m.is_string()) own.members.push_back(m.get<std::string>());
+    }
+  }
+  return own;
+}
+
+void GroupKeyStore::set_own(const std::string& group, const OwnKey& key) {
+  update([&](json& j) {
+    j["own"][group] = {{"kid", key.key.id},
+                       {"key", crypto::to_base64(key.key.key)},
+                       {"members", key.members}};
+  });
+}
+
+void GroupKeyStore::forget_own(const std::string& group) {
+  update([&](json& j) {
+    if (j.contains("own") && j["own"].is_object()) j["own"].erase(group);
+  });
+}
+
+void GroupKeyStore::add_received(const std::string& group, const std::string& from,
+                                 const ReceivedKey& key) {
+  update([&](json& j) {
+    auto& list = j["received"][group][from];
+    if (!list.is_array()) list = json::array();
+    json fresh;
+    for (const auto& k : list) {
+      if (k.is_object() && k.value("kid", "") != key.key.id) fresh.push_back(k);
+    }
+    fresh.push_back({{"kid", key.key.id},
+                     {"key", crypto::to_base64(key.key.key)},
+                     {"signer", crypto::to_base64(key.signer)},
+                     {"verified", key.verified}});
+    while (fresh.size() > kKeysPerMember) fresh.erase(fresh.begin());
+    list = fresh;
+  });
+}
+
+std::optional<ReceivedKey> GroupKeyStore::received(const std::string& group,
+                                                   const std::string& from,
+                                                   const std::string& kid) const {
+  auto j = load();
+  auto groups = j.find("received");
+  if (groups == j.end() || !groups->is_object()) return std::nullopt;
+  auto g = groups->find(group);
+  if (g == groups->end() || !g->is_object()) return std::nullopt;
+  auto list = g->find(from);
+  if (list == g->end() || !list->is_array()) return std::nullopt;
+  for (const auto& k : *list) {
+    if (!k.is_object() || k.value("kid", "") != kid) continue;
+    auto key = sender_key_from(k);
+    auto signer = crypto::from_base64(k.value("signer", ""), sz::kSignPublic);
+    if (!key || !signer) return std::nullopt;
+    return ReceivedKey{*key, *signer, k.value("verified", false)};
+  }
+  return std::nullopt;
+}
+
+}  // namespace mqchat
