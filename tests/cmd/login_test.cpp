@@ -34,11 +34,16 @@ TEST_CASE("login on a new machine works from the directory alone", "[login]") {
   CHECK(j.at("name") == "alice");
   CHECK(j.at("phone") == "+4930123");
 
-  SECTION("with a session of its own, so both machines receive") {
+  SECTION("with a session of its own and the laptop's key, so both machines read") {
     auto connects = f.broker->connects();
     REQUIRE(connects.size() == 2);
     CHECK(connects[0].client_id != connects[1].client_id);
     CHECK_FALSE(connects[1].clean_start);
+    auto exported = f.laptop.run({"key", "export"});
+    REQUIRE(exported.code == 0);
+    REQUIRE(f.phone.run({"login", "alice", "--phone", "+4930123", "--key-file", "-"}, exported.out)
+                .code == 0);
+    CHECK(f.phone.run({"key"}).out == f.laptop.run({"key"}).out);
     Machine bob(f.broker);
     REQUIRE(bob.run({"register", "bob"}).code == 0);
     REQUIRE(bob.run({"send", "alice", "to both"}).code == 0);
@@ -47,6 +52,23 @@ TEST_CASE("login on a new machine works from the directory alone", "[login]") {
     CHECK_THAT(f.laptop.run({"listen", "--count", "1", "--timeout", "5"}).out,
                Catch::Contains("to both"));
   }
+}
+
+TEST_CASE("a login without the key file makes a new key: the old machine cannot read", "[login]") {
+  Fixture f;
+  auto r = f.phone.run({"login", "alice", "--phone", "+4930123"});
+  REQUIRE(r.code == 0);
+  CHECK_THAT(r.err, Catch::Contains("new identity key"));
+  CHECK(f.phone.run({"key"}).out != f.laptop.run({"key"}).out);
+  Machine bob(f.broker);
+  REQUIRE(bob.run({"register", "bob"}).code == 0);
+  REQUIRE(bob.run({"send", "alice", "for the new key"}).code == 0);
+  CHECK_THAT(f.phone.run({"listen", "--count", "1", "--timeout", "5"}).out,
+             Catch::Contains("for the new key"));
+  auto old = f.laptop.run({"listen", "--count", "1", "--timeout", "0.5"});
+  CHECK(old.code == 5);
+  CHECK(old.out.empty());
+  CHECK_THAT(old.err, Catch::Contains("cannot be decrypted"));
 }
 
 TEST_CASE("login checks the phone number", "[login]") {

@@ -6,6 +6,7 @@
 
 #include "core/envelope.hpp"
 #include "tests/fakes/fake_transport.hpp"
+#include "tests/fakes/sealed.hpp"
 
 using mqchat::fakes::FakeBroker;
 using mqchat::fakes::Machine;
@@ -55,11 +56,12 @@ TEST_CASE("send --batch sends every good line over one connection", "[send][batc
   CHECK(results[2].at("ok") == true);
   auto dms = f.broker->published_to("mqchat/v1/inbox/bob/alice");
   REQUIRE(dms.size() == 2);
-  CHECK(mqchat::decode_envelope(dms[0].payload).text == "one");
-  CHECK(mqchat::decode_envelope(dms[0].payload).id == results[0].at("id"));
-  CHECK(mqchat::decode_envelope(dms[1].payload).text == "three");
+  CHECK(mqchat::fakes::open_for(f.bob, "bob", dms[0].payload).text == "one");
+  CHECK(mqchat::fakes::open_for(f.bob, "bob", dms[0].payload).id == results[0].at("id"));
+  CHECK(mqchat::fakes::open_for(f.bob, "bob", dms[1].payload).text == "three");
   auto group = f.broker->published_to("mqchat/v1/groups/devs/msg/alice");
-  CHECK(mqchat::decode_envelope(group.back().payload).text == "two");
+  CHECK(mqchat::fakes::open_own_group(f.alice, "alice", "devs", group.back().payload).text ==
+        "two");
 }
 
 TEST_CASE("send --batch reports bad lines and goes on; exit code of the first failure",

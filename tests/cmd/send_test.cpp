@@ -8,6 +8,7 @@
 #include "core/clock.hpp"
 #include "core/envelope.hpp"
 #include "tests/fakes/fake_transport.hpp"
+#include "tests/fakes/sealed.hpp"
 
 using mqchat::fakes::FakeBroker;
 using mqchat::fakes::Machine;
@@ -31,7 +32,7 @@ struct Fixture {
   std::vector<std::string> texts_to_bob() const {
     std::vector<std::string> out;
     for (const auto& p : broker->published_to(kBobInbox)) {
-      out.push_back(mqchat::decode_envelope(p.payload).text);
+      out.push_back(mqchat::fakes::open_for(bob, "bob", p.payload).text);
     }
     return out;
   }
@@ -62,14 +63,33 @@ TEST_CASE("send publishes one envelope to the recipient's inbox", "[send]") {
   CHECK(pubs[0].topic == kBobInbox);
   CHECK(pubs[0].qos == 1);
   CHECK_FALSE(pubs[0].retain);
+  // Sealed: the outside shows the version, the scheme, the id and the sender's key only.
+  auto outer = json::parse(pubs[0].payload);
+  CHECK(outer.at("v") == 2);
+  CHECK(outer.at("enc") == "x25519-xsalsa20poly1305");
+  CHECK(outer.at("id").get<std::string>().size() == 32);
+  CHECK_FALSE(outer.contains("text"));
+  CHECK_FALSE(outer.contains("type"));
+  CHECK(pubs[0].payload.find("noon") == std::string::npos);
+  auto e = mqchat::fakes::open_for(f.bob, "bob", pubs[0].payload);
+  CHECK(e.type == mqchat::MessageType::dm);
+  CHECK(e.from == "alice");
+  CHECK(e.to == "bob");
+  CHECK(e.text == "lunch at noon?");
+  CHECK(e.id == outer.at("id"));
+  CHECK(mqchat::parse_rfc3339(e.sent_at));
+}
+
+TEST_CASE("send with the setting encryption off publishes a plain v1 envelope", "[send]") {
+  Fixture f;
+  REQUIRE(f.alice.run({"config", "set", "encryption", "off"}).code == 0);
+  REQUIRE(f.alice.run({"send", "bob", "lunch at noon?"}).code == 0);
+  auto pubs = f.broker->published_to(kBobInbox);
+  REQUIRE(pubs.size() == 1);
   auto j = json::parse(pubs[0].payload);
-  CHECK(j.at("type") == "dm");
-  CHECK(j.at("from") == "alice");
-  CHECK(j.at("to") == "bob");
-  CHECK(j.at("text") == "lunch at noon?");
-  CHECK(j.at("id").get<std::string>().size() == 32);
-  CHECK(mqchat::parse_rfc3339(j.at("sent_at").get<std::string>()));
   CHECK(j.at("v") == 1);
+  CHECK(j.at("type") == "dm");
+  CHECK(j.at("text") == "lunch at noon?");
 }
 
 TEST_CASE("send uses a one-shot clean connection", "[send]") {
@@ -173,7 +193,7 @@ TEST_CASE("send --lines checks each line as it comes and stops at a bad one", "[
                           Catch::Contains("--skip 1"));
     auto sent = f.broker->published_to("mqchat/v1/inbox/#");
     REQUIRE(sent.size() == 1);
-    CHECK(mqchat::decode_envelope(sent[0].payload).text == "ok");
+    CHECK(mqchat::fakes::open_for(f.bob, "bob", sent[0].payload).text == "ok");
     CHECK(f.alice.run({"history"}).out.find("ok") != std::string::npos);
   }
   SECTION("--skip beyond the input: exit 2, nothing sent") {
@@ -190,7 +210,7 @@ TEST_CASE("send --lines --skip N leaves out the first N non-empty lines", "[send
   REQUIRE(r.code == 0);
   std::vector<std::string> texts;
   for (const auto& p : f.broker->published_to("mqchat/v1/inbox/#")) {
-    texts.push_back(mqchat::decode_envelope(p.payload).text);
+    texts.push_back(mqchat::fakes::open_for(f.bob, "bob", p.payload).text);
   }
   CHECK(texts == std::vector<std::string>{"c", "d"});
   CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 2);  // one result line each

@@ -13,7 +13,9 @@ const std::string kReplacement = "\xEF\xBF\xBD";
 constexpr const char* kTime = "2026-11-25T13:32:07.123Z";
 
 Envelope dm(const std::string& text) {
-  return Envelope{"1", MessageType::dm, "alice", "bob", {}, text, kTime};
+  Envelope e{"1", MessageType::dm, "alice", "bob", {}, text, kTime};
+  e.verified = true;
+  return e;
 }
 
 // "[YYYY-MM-DD HH:MM] " in local time: the shape only, the zone is the machine's.
@@ -57,6 +59,14 @@ TEST_CASE("history style shows the recipient", "[format]") {
   CHECK(without_head(line) == "alice \u2192 bob: hello");
 }
 
+TEST_CASE("a message not verified by a pinned key is marked", "[format]") {
+  auto e = dm("hello");
+  e.verified = false;
+  CHECK(without_head(mqchat::format_message(e, MessageStyle{})) == "alice [unverified]: hello");
+  MessageStyle sent{false, true, false};  // history: our own messages are not marked
+  CHECK(without_head(mqchat::format_message(e, sent)) == "alice \u2192 bob: hello");
+}
+
 TEST_CASE("continuation lines of a multi-line text are indented", "[format]") {
   auto line = mqchat::format_message(dm("one\ntwo\nthree"), MessageStyle{});
   CHECK(without_head(line) == "alice: one\n    two\n    three");
@@ -73,6 +83,7 @@ TEST_CASE("a message cannot drive the terminal", "[format]") {
 
 TEST_CASE("group messages and membership notices", "[format]") {
   Envelope e{"1", MessageType::leave, "kashish", {}, "Group_1", "", kTime};
+  e.verified = true;
   CHECK(without_head(mqchat::format_message(e, MessageStyle{})) == "kashish has left Group_1");
   e.type = MessageType::join;
   CHECK(without_head(mqchat::format_message(e, MessageStyle{})) == "kashish has joined Group_1");
@@ -93,7 +104,8 @@ TEST_CASE("local_time_text formats a time and passes anything else through", "[f
   CHECK_THAT(mqchat::local_time_text(kTime), Catch::Matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}"));
   CHECK(mqchat::local_time_text("yesterday") == "yesterday");
   CHECK(mqchat::local_time_text("") == "");
-  auto line = mqchat::format_message(
-      Envelope{"1", MessageType::dm, "alice", "bob", {}, "x", "not a time"}, MessageStyle{});
+  auto e = dm("x");
+  e.sent_at = "not a time";
+  auto line = mqchat::format_message(e, MessageStyle{});
   CHECK(line == "[not a time] alice: x");
 }
