@@ -1,6 +1,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <ostream>
@@ -9,6 +10,7 @@
 #include "cmd/group_watch.hpp"
 #include "cmd/handoff.hpp"
 #include "cmd/listen_delivery.hpp"
+#include "cmd/listen_lookup.hpp"
 #include "cmd/listen_output.hpp"
 #include "cmd/profile_state.hpp"
 #include "cmd/stop_signal.hpp"
@@ -53,9 +55,13 @@ struct ListenKeys {
   PinnedKeys pins;
 };
 
+// LATER gets what arrives on CONNECTION during a lookup of a sender's key (see
+// LoopLookupTransport); the receive loop handles it next.
 std::unique_ptr<ListenKeys> open_sealed_messages(Context& ctx, const Profile& profile,
                                                  const Settings& settings, Inbox& inbox,
-                                                 const std::filesystem::path& state_dir) {
+                                                 const std::filesystem::path& state_dir,
+                                                 Transport& connection,
+                                                 std::deque<IncomingMessage>& later) {
   auto warn = [&ctx](const std::string& m) { ctx.warn(m); };
   if (profile.identity.empty()) {
     ctx.warn("'" + profile.name + "' has no identity key yet, so encrypted messages cannot be " +
@@ -64,10 +70,8 @@ std::unique_ptr<ListenKeys> open_sealed_messages(Context& ctx, const Profile& pr
   }
   auto identity =
       Identity::from_secret(profile.identity, ctx.store().profile_path(profile.name).string());
-  auto connect = [&ctx, settings, name = profile.name] {
-    auto t = ctx.make_transport();
-    t->connect(oneshot_options(settings, name));
-    return t;
+  auto connect = [&connection, &later]() -> std::unique_ptr<Transport> {
+    return std::make_unique<LoopLookupTransport>(connection, later);
   };
   auto keys = std::make_unique<ListenKeys>(ListenKeys{
       GroupKeyStore(state_dir / "group_keys.json"),
@@ -173,7 +177,6 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
   Inbox inbox(profile.name, seen, history);
   inbox.set_verified_only(settings.verified_only);
   auto warn = [&ctx](const std::string& m) { ctx.warn(m); };
-  auto keys = open_sealed_messages(ctx, profile, settings, inbox, state_dir);
   DeferredMessages deferred(state_dir / "deferred.jsonl");
   ListenDelivery delivery(ctx, inbox, deferred, plan.filter,
                           MessagePrinter(ctx, std::move(plan.format)), std::move(plan.hook));
@@ -191,6 +194,8 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
   options.auto_reconnect = true;
   options.on_arrival = [spool](const IncomingMessage& m) { spool->record(m); };
   transport->connect(options);
+  std::deque<IncomingMessage> later;  // what arrived during a lookup of a sender's key
+  auto keys = open_sealed_messages(ctx, profile, settings, inbox, state_dir, *transport, later);
   // Idempotent: recreates the subscriptions when the session expired meanwhile.
   transport->subscribe({topics::inbox_of(profile.name)}, 1, true);
   GroupWatch groups(ctx, profile.name, *transport, inbox, guard);
@@ -257,7 +262,14 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
       auto wait = std::min<Millis>(kPollInterval,
                                    std::chrono::duration_cast<Millis>(deadline - now) + Millis(1));
       bool idle = true;
-      if (auto msg = transport->next_message(wait)) {
+      std::optional<IncomingMessage> msg;
+      if (!later.empty()) {
+        msg = std::move(later.front());
+        later.pop_front();
+      } else {
+        msg = transport->next_message(wait);
+      }
+      if (msg) {
         idle = false;
         if (handle(*msg) && ArrivalSpool::keeps(*msg)) release();
       }

@@ -1,7 +1,7 @@
 # bash completion for mqchat                                   -*- shell-script -*-
 #
 # Completes commands, their options and the global options (which may come before or after the
-# command), user names for `send USER`, `listen --from` and `history --with`, and group names for
+# command), user names for `send USER`, `trust USER`, `listen --from` and `history --with`, and group names for
 # `group join|leave|send|members GROUP`, `listen --group` and `history --group`, local profile
 # names for `--profile` and `profile use`, and setting keys for `config get|set|unset`. The names
 # come from `mqchat __complete users|groups|profiles|keys`, which read local files only;
@@ -16,13 +16,14 @@ _mqchat_global_opts='--broker --profile --home --qos --connect-timeout --passwor
 # Options of each command, besides the global ones.
 _mqchat_cmd_opts() {
   case $1 in
-    register | login) echo '--phone --save-password' ;;
-    send) echo '--lines --skip --retry-for --batch' ;;
+    register) echo '--phone --save-password' ;;
+    login) echo '--phone --key-file --save-password' ;;
+    send) echo '--lines --skip --retry-for --require-encryption --batch' ;;
     who) echo '--online' ;;
     doctor) echo '--queue' ;;
-    listen) echo '--count --timeout --from --group --match --format --exec' ;;
+    listen) echo '--count --timeout --from --group --match --format --verified-only --exec' ;;
     history) echo '--with --group -n' ;;
-    'group send') echo '--lines --skip --retry-for --join' ;;
+    'group send') echo '--lines --skip --retry-for --require-encryption --join' ;;
     'broker start' | 'broker config') echo '--port --bind --data-dir --auth --tls --tls-port --cert --key' ;;
     'broker adduser') echo '--data-dir --password-file' ;;
     'broker deluser') echo '--data-dir' ;;
@@ -88,7 +89,7 @@ _mqchat() {
         ;;
       --broker | --qos | --connect-timeout | --phone | -n | --count | -t | --timeout | --from | \
         --with | --group | --port | --bind | --data-dir | --tls-port | --password-file | --cafile | \
-        --cert | --key | --queue | --skip | --retry-for)
+        --cert | --key | --key-file | --queue | --skip | --retry-for)
         ((i++))
         [[ ${COMP_WORDS[i]} == '=' ]] && ((i++))
         ;;
@@ -96,10 +97,10 @@ _mqchat() {
       *)
         if [[ -z $cmd ]]; then
           cmd=$word
-        elif [[ $cmd =~ ^(broker|group|config|profile)$ && -z $sub ]]; then
+        elif [[ $cmd =~ ^(broker|group|config|profile|key)$ && -z $sub ]]; then
           sub=$word
-        elif [[ $cmd == send && -z $sub ]]; then
-          sub=$word # the recipient: what follows is text
+        elif [[ $cmd =~ ^(send|trust)$ && -z $sub ]]; then
+          sub=$word # the recipient (send: what follows is text)
         elif [[ $cmd == group && -z $arg ]]; then
           arg=$word # the group: what follows is text (send) or nothing
         elif [[ $cmd =~ ^(config|profile)$ && -z $arg ]]; then
@@ -116,7 +117,7 @@ _mqchat() {
       mapfile -t COMPREPLY < <(compgen -d -- "$cur")
       return 0
       ;;
-    --password-file | --cafile | --cert | --key)
+    --password-file | --cafile | --cert | --key | --key-file)
       compopt -o filenames 2>/dev/null
       mapfile -t COMPREPLY < <(compgen -f -- "$cur")
       return 0
@@ -157,7 +158,7 @@ _mqchat() {
 
   if [[ $cur == -* ]]; then
     local opts=$_mqchat_global_opts
-    if [[ $cmd =~ ^(broker|group|config|profile)$ ]]; then
+    if [[ $cmd =~ ^(broker|group|config|profile|key)$ ]]; then
       [[ -n $sub ]] && opts+=" $(_mqchat_cmd_opts "$cmd $sub")"
     elif [[ -n $cmd ]]; then
       opts+=" $(_mqchat_cmd_opts "$cmd")"
@@ -167,8 +168,8 @@ _mqchat() {
   fi
 
   if [[ -z $cmd ]]; then
-    COMPREPLY=($(compgen -W 'register login logout whoami send group who listen history broker
-      config profile doctor' -- "$cur"))
+    COMPREPLY=($(compgen -W 'register login logout whoami send group who listen history key
+      trust broker config profile doctor' -- "$cur"))
   elif [[ $cmd == broker && -z $sub ]]; then
     COMPREPLY=($(compgen -W 'start config adduser deluser' -- "$cur"))
   elif [[ $cmd == group && -z $sub ]]; then
@@ -182,6 +183,10 @@ _mqchat() {
     COMPREPLY=($(compgen -W "$(_mqchat_keys "${COMP_WORDS[0]}" "${state_opts[@]}")" -- "$cur"))
   elif [[ $cmd == config && $sub == set && $arg == qos ]]; then
     COMPREPLY=($(compgen -W '0 1 2' -- "$cur"))
+  elif [[ $cmd == config && $sub == set && $arg == encryption ]]; then
+    COMPREPLY=($(compgen -W 'on off' -- "$cur"))
+  elif [[ $cmd == config && $sub == set && $arg =~ ^(insecure|require_encryption|verified_only)$ ]]; then
+    COMPREPLY=($(compgen -W 'true false' -- "$cur"))
   elif [[ $cmd == config && $sub == set && $arg == profile ]]; then
     COMPREPLY=($(compgen -W "$(_mqchat_profiles "${COMP_WORDS[0]}" "${state_opts[@]}")" \
       -- "$cur"))
@@ -190,7 +195,9 @@ _mqchat() {
   elif [[ $cmd == profile && $sub == use && -z $arg ]]; then
     COMPREPLY=($(compgen -W "$(_mqchat_profiles "${COMP_WORDS[0]}" "${state_opts[@]}")" \
       -- "$cur"))
-  elif [[ $cmd == send && -z $sub ]]; then
+  elif [[ $cmd == key && -z $sub ]]; then
+    COMPREPLY=($(compgen -W 'export' -- "$cur"))
+  elif [[ $cmd =~ ^(send|trust)$ && -z $sub ]]; then
     COMPREPLY=($(compgen -W "$(_mqchat_users "${COMP_WORDS[0]}" "${state_opts[@]}")" \
       -- "$cur"))
   fi

@@ -362,7 +362,12 @@ TEST_CASE("login on a new machine restores the groups", "[group][login]") {
   join(bob, "Group_1");
 
   User laptop("alice", broker);  // alice's second machine: an empty state directory
-  REQUIRE_EXIT(laptop.run({"login", "alice"}), 0);
+  // With the identity of the first machine, so that bob's pin of alice's key still holds.
+  auto exported = alice.run({"key", "export"});
+  REQUIRE_EXIT(exported, 0);
+  MqchatOptions with_key;
+  with_key.input = exported.out;
+  REQUIRE_EXIT(laptop.run({"login", "alice", "--key-file", "-"}, with_key), 0);
   CHECK(profile_groups(laptop) == std::vector<std::string>{"Group_1", "Group_2"});
 
   // Sent after the login returned: the laptop's first listen shows it...

@@ -1,0 +1,28 @@
+#include "cmd/listen_lookup.hpp"
+
+#include <chrono>
+
+#include "core/topics.hpp"
+
+namespace mqchat {
+
+std::optional<IncomingMessage> LoopLookupTransport::next_message(Millis timeout) {
+  using Kind = topics::ParsedTopic::Kind;
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    auto left =
+        std::chrono::duration_cast<Millis>(deadline - std::chrono::steady_clock::now());
+    auto msg = connection_.next_message(std::max(left, Millis(0)));
+    if (!msg) return std::nullopt;
+    auto kind = topics::parse(msg->topic).kind;
+    if (kind == Kind::sync) return msg;
+    if (kind == Kind::user) {
+      later_.push_back(*msg);  // the loop also sees it (a known recipient's entry changed)
+      return msg;
+    }
+    later_.push_back(std::move(*msg));
+    if (left.count() <= 0) return std::nullopt;
+  }
+}
+
+}  // namespace mqchat
