@@ -38,24 +38,38 @@ bool is_member(const Profile& p, const std::string& group) {
   return std::find(p.groups.begin(), p.groups.end(), group) != p.groups.end();
 }
 
-// Membership record, then the notice, then any messages; all acknowledged, all in history.
-// Sealed with a sender key made for the members after the change: a joiner's key reaches the
-// old members, a leaver's last key only those who stay.
-void announce(Context& ctx, Transport& t, const MessageSink& keep, const Profile& me,
-              const std::string& group, MessageType notice, const std::vector<Envelope>& messages,
-              History& history, const Settings& settings) {
+// The sealer of a join or leave of GROUP, admitted before anything changes: the other members
+// and their keys are the same before and after our own membership record, and a refusal (a
+// changed key; a member without one while encryption is required) must leave nothing half done.
+std::unique_ptr<Sealer> admitted_sealer(Context& ctx, const Profile& me, const std::string& group,
+                                        const Settings& settings) {
+  auto warn = [&ctx](const std::string& m) { ctx.warn(m); };
+  auto sealer = std::make_unique<Sealer>(ctx.store(), me.name, encryption_policy(settings), warn);
+  if (!sealer->active()) return sealer;
+  auto oneshot = ctx.make_transport();
+  oneshot->connect(oneshot_options(settings, me.name));
+  sealer->admit_group(DirectoryReader{*oneshot, me.name, settings.connect_timeout, warn, {}},
+                      group);
+  oneshot->disconnect();
+  return sealer;
+}
+
+// Membership record, then the notice (unless SEALER is null), then any messages; all
+// acknowledged, all in history. SEALER was admitted for the members other than us: a joiner's
+// key reaches the old members, a leaver's last key only those who stay.
+void announce(Transport& t, const Profile& me, const std::string& group, MessageType notice,
+              const std::vector<Envelope>& messages, History& history, const Settings& settings,
+              Sealer* sealer) {
   if (notice == MessageType::join) {
     publish_membership(t, group, me.name);
   } else {
     clear_membership(t, group, me.name);
   }
-  auto warn = [&ctx](const std::string& m) { ctx.warn(m); };
-  Sealer sealer(ctx.store(), me.name, encryption_policy(settings), warn);
-  sealer.admit_group(DirectoryReader{t, me.name, settings.connect_timeout, warn, keep}, group);
+  if (!sealer) return;
   std::vector<Envelope> all{make_notice(notice, me.name, group)};
   all.insert(all.end(), messages.begin(), messages.end());
-  publish_in_order(t, all, settings.qos, kWindow, history, {}, sealer.encoder());
-  if (notice == MessageType::leave) sealer.forget_group(group);
+  publish_in_order(t, all, settings.qos, kWindow, history, {}, sealer->encoder());
+  if (notice == MessageType::leave) sealer->forget_group(group);
 }
 
 void print_membership(Context& ctx, const std::string& group, bool member, bool changed) {
@@ -76,12 +90,13 @@ void run_join(const GroupOptions& opts, Context& ctx) {
   auto settings = ctx.settings(&profile);
   bool already = is_member(profile, opts.group);
   auto history = open_history(ctx, profile);
+  auto sealer = already ? nullptr : admitted_sealer(ctx, profile, opts.group, settings);
   // Joining again re-subscribes (harmless) without a second notice.
-  change_membership(ctx, profile, opts.group, true, [&](Transport& t, const MessageSink& keep) {
+  change_membership(ctx, profile, opts.group, true, [&](Transport& t, const MessageSink&) {
     if (already) {
       publish_membership(t, opts.group, profile.name);
     } else {
-      announce(ctx, t, keep, profile, opts.group, MessageType::join, {}, history, settings);
+      announce(t, profile, opts.group, MessageType::join, {}, history, settings, sealer.get());
     }
   });
   NameCache(ctx.store().paths().state_dir).remember(NameCache::Kind::groups, {opts.group});
@@ -97,8 +112,16 @@ void run_leave(const GroupOptions& opts, Context& ctx) {
                           "' (see 'mqchat group list')");
   }
   auto history = open_history(ctx, profile);
-  change_membership(ctx, profile, opts.group, false, [&](Transport& t, const MessageSink& keep) {
-    announce(ctx, t, keep, profile, opts.group, MessageType::leave, {}, history, settings);
+  // Leaving always works: when the notice cannot be sealed for those who stay, it is left out.
+  std::unique_ptr<Sealer> sealer;
+  try {
+    sealer = admitted_sealer(ctx, profile, opts.group, settings);
+  } catch (const Error& e) {
+    if (e.code() != ExitCode::not_found) throw;
+    ctx.warn(std::string("leaving '") + opts.group + "' without a notice: " + e.what());
+  }
+  change_membership(ctx, profile, opts.group, false, [&](Transport& t, const MessageSink&) {
+    announce(t, profile, opts.group, MessageType::leave, {}, history, settings, sealer.get());
   });
   print_membership(ctx, opts.group, false, true);
 }
@@ -148,9 +171,10 @@ void run_group_send(const GroupOptions& opts, Context& ctx) {
       fail_partial_send(ctx, {}, e, 0, false);
     }
   } else {
-    change_membership(ctx, profile, opts.group, true, [&](Transport& t, const MessageSink& keep) {
-      announce(ctx, t, keep, profile, opts.group, MessageType::join, envelopes, history,
-               settings);
+    auto sealer = admitted_sealer(ctx, profile, opts.group, settings);
+    change_membership(ctx, profile, opts.group, true, [&](Transport& t, const MessageSink&) {
+      announce(t, profile, opts.group, MessageType::join, envelopes, history, settings,
+               sealer.get());
     });
   }
   print_send_results(ctx, envelopes, target);

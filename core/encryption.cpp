@@ -111,13 +111,13 @@ void Sealer::admit_user(const UserRecord& record) {
 
 void Sealer::admit_group(const DirectoryReader& reader, const std::string& group) {
   if (!active() || groups_.count(group)) return;
-  std::vector<std::string> members;
-  std::map<std::string, std::string> keys;
+  std::map<std::string, std::string> members;  // name -> published key (base64)
+  std::map<std::string, std::string> keys;     // name -> raw key
   std::vector<std::string> keyless;
   for (const auto& m : list_members(reader, group)) {
     if (m.name == me_ || !m.user) continue;  // a record left by a deleted user: nobody to read
     auto key = checked_key(*m.user);
-    members.push_back(m.name);
+    members[m.name] = m.user->key;
     if (key) {
       keys[m.name] = *key;
     } else {
@@ -132,7 +132,6 @@ void Sealer::admit_group(const DirectoryReader& reader, const std::string& group
     groups_[group] = std::nullopt;
     return;
   }
-  std::sort(members.begin(), members.end());
   auto own = group_keys_->own(group);
   if (own && own->members == members) {
     groups_[group] = own->key;
@@ -142,7 +141,7 @@ void Sealer::admit_group(const DirectoryReader& reader, const std::string& group
   auto key = new_sender_key();
   auto now = now_rfc3339();
   std::vector<std::uint64_t> tickets;
-  for (const auto& name : members) {
+  for (const auto& [name, published] : members) {
     KeyGrant grant{new_message_id(), me_, name, group, key, now};
     tickets.push_back(reader.transport.publish_async(
         topics::inbox(name, me_), seal_grant(grant, *box_, keys[name]), 1, false));

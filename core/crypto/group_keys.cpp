@@ -64,9 +64,9 @@ std::optional<OwnKey> GroupKeyStore::own(const std::string& group) const {
   auto key = sender_key_from(entry);
   if (!key) return std::nullopt;
   OwnKey own{*key, {}};
-  if (entry.contains("members") && entry["members"].is_array()) {
-    for (const auto& m : entry["members"]) {
-      if (m.is_string()) own.members.push_back(m.get<std::string>());
+  if (entry.contains("members") && entry["members"].is_object()) {
+    for (const auto& [name, published] : entry["members"].items()) {
+      if (published.is_string()) own.members[name] = published.get<std::string>();
     }
   }
   return own;

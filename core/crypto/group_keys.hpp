@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,7 +23,9 @@ struct ReceivedKey {
 /// Our own current sender key for a group, and the members it was granted to.
 struct OwnKey {
   SenderKey key;
-  std::vector<std::string> members;  ///< sorted, without us
+  /// Each member (without us) and the identity key (base64) the grant was sealed for: a member
+  /// who left, joined or has a new key (trusted since) means a new sender key.
+  std::map<std::string, std::string> members;
 };
 
 /// The group sender keys of one profile, in a 0600 JSON file of its state directory
