@@ -134,7 +134,9 @@ void change_setting(const ConfigOptions& opts, Context& ctx, bool set) {
 }
 
 std::string keys_help() {
-  return "Keys: broker, qos, connect_timeout, max_text_bytes, session_expiry, profile.";
+  std::string keys;
+  for (const auto& k : setting_keys()) keys += k + ", ";
+  return "Keys: " + keys + "profile.";
 }
 
 }  // namespace

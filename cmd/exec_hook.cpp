@@ -85,8 +85,9 @@ std::string describe_status(int status) {
   return "ended abnormally";
 }
 
-const char* const kFieldVariables[] = {"MQCHAT_ID", "MQCHAT_TYPE",  "MQCHAT_FROM",
-                                       "MQCHAT_TO", "MQCHAT_GROUP", "MQCHAT_SENT_AT"};
+const char* const kFieldVariables[] = {"MQCHAT_ID",    "MQCHAT_TYPE",    "MQCHAT_FROM",
+                                       "MQCHAT_TO",    "MQCHAT_GROUP",   "MQCHAT_SENT_AT",
+                                       "MQCHAT_VERIFIED"};
 
 bool is_field_variable(const char* entry) {
   for (const char* name : kFieldVariables) {
@@ -117,6 +118,7 @@ std::vector<std::string> exec_environment(const Envelope& e, char** base) {
   env.push_back("MQCHAT_TO=" + e.to);
   env.push_back("MQCHAT_GROUP=" + e.group);
   env.push_back("MQCHAT_SENT_AT=" + e.sent_at);
+  env.push_back(std::string("MQCHAT_VERIFIED=") + (e.verified ? "true" : "false"));
   return env;
 }
 

@@ -4,6 +4,7 @@
 #include "cmd/commands.hpp"
 #include "cmd/output.hpp"
 #include "cmd/profile_state.hpp"
+#include "core/crypto/group_keys.hpp"
 #include "core/crypto/identity.hpp"
 #include "core/directory.hpp"
 #include "core/encryption.hpp"
@@ -44,7 +45,12 @@ void run_export(Context& ctx) {
     ctx.warn("this is the secret key of '" + profile.name +
              "': whoever has it can read and write as them; keep the file private");
   }
-  ctx.out << export_identity(profile.name, identity) << std::flush;
+  // The group keys go along, so the other machine reads the groups at once instead of after
+  // each member's next rotation.
+  auto exported = nlohmann::json::parse(export_identity(profile.name, identity));
+  GroupKeyStore keys(ctx.store().profile_state_dir(profile.name) / "group_keys.json");
+  exported["group_keys"] = keys.snapshot();
+  ctx.out << exported.dump() << "\n" << std::flush;
 }
 
 struct TrustOptions {
@@ -62,7 +68,9 @@ void run_trust(const TrustOptions& opts, Context& ctx) {
                                 [&ctx](const std::string& m) { ctx.warn(m); }, {}},
                 opts.name);
   transport->disconnect();
-  if (!record) throw no_such_recipient_error(opts.name);
+  if (!record) {
+    throw not_found_error("cannot trust '" + opts.name + "': no such user (see 'mqchat who')");
+  }
   if (record->key.empty()) {
     throw not_found_error("'" + opts.name + "' publishes no key (an mqchat without end-to-end " +
                           "encryption): there is nothing to trust");

@@ -321,7 +321,7 @@ void add_listen(CLI::App& app, Context& ctx) {
       ->type_name("RE");
   sub->add_option("--format", opts->format,
                   "Print each message through TPL: {id} {type} {from} {to} {group} {text} "
-                  "{sent_at}, \\t \\n")
+                  "{sent_at} {verified}, \\t \\n")
       ->type_name("TPL");
   sub->add_flag("--verified-only", ctx.global.verified_only,
                 "Drop messages not authenticated by the sender's pinned key (setting "
@@ -334,8 +334,8 @@ void add_listen(CLI::App& app, Context& ctx) {
       "--group or --match hide are kept (and are in 'mqchat history'): the next listen shows\n"
       "them first. --format escapes \\, tab and newline in fields, so a message is one line.\n"
       "--exec splits CMD on spaces, without a shell; MQCHAT_ID, MQCHAT_TYPE, MQCHAT_FROM,\n"
-      "MQCHAT_TO, MQCHAT_GROUP, MQCHAT_SENT_AT. SIGINT, SIGTERM or a closed pipe end listen\n"
-      "with exit 0.\n"
+      "MQCHAT_TO, MQCHAT_GROUP, MQCHAT_SENT_AT, MQCHAT_VERIFIED. SIGINT, SIGTERM or a closed\n"
+      "pipe end listen with exit 0.\n"
       "Each message says whether the key pinned for its sender sealed it: --json has\n"
       "\"verified\", human output marks others [unverified] (plain messages of foreign\n"
       "clients, a changed key); --verified-only drops them. 'listen -v' counts what it\n"

@@ -8,6 +8,7 @@
 #include "cmd/password_input.hpp"
 #include "cmd/profile_state.hpp"
 #include "core/account.hpp"
+#include "core/crypto/group_keys.hpp"
 #include "core/crypto/identity.hpp"
 #include "core/files.hpp"
 #include "core/error.hpp"
@@ -25,8 +26,14 @@ struct LoginOptions {
   bool save_password = false;
 };
 
+// What --key-file holds: the identity, and the group keys of the machine that exported it.
+struct KeyFile {
+  Identity identity;
+  nlohmann::json group_keys;
+};
+
 // The identity in --key-file (a file, or - for stdin), as 'mqchat key export' wrote it.
-std::optional<Identity> identity_from_file(const LoginOptions& opts, Context& ctx) {
+std::optional<KeyFile> identity_from_file(const LoginOptions& opts, Context& ctx) {
   if (!opts.key_file) return std::nullopt;
   std::string text;
   if (*opts.key_file == "-") {
@@ -36,14 +43,17 @@ std::optional<Identity> identity_from_file(const LoginOptions& opts, Context& ct
     if (!content) throw usage_error("no key file '" + *opts.key_file + "'");
     text = *content;
   }
-  return import_identity(text, opts.name);
+  auto identity = import_identity(text, opts.name);
+  auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  return KeyFile{identity, j.is_object() && j.contains("group_keys") ? j["group_keys"]
+                                                                       : nlohmann::json()};
 }
 
 // The identity this login keeps: the key file's; else the local profile's; else a new one,
 // which contacts will see as a key change when the user had one.
-Identity identity_for(const std::optional<Identity>& from_file, const std::optional<Profile>& local,
+Identity identity_for(const std::optional<KeyFile>& from_file, const std::optional<Profile>& local,
                       const std::string& name, Context& ctx) {
-  if (from_file) return *from_file;
+  if (from_file) return from_file->identity;
   if (local && !local->identity.empty()) {
     return Identity::from_secret(local->identity, ctx.store().profile_path(name).string());
   }
@@ -103,6 +113,10 @@ void run_login(const LoginOptions& opts, Context& ctx) {
   remember_broker(ctx, profile);
   remember_connection(ctx, profile, settings, opts.save_password);
   ctx.store().save_profile(profile);
+  if (from_file && !from_file->group_keys.is_null()) {
+    GroupKeyStore(ctx.store().profile_state_dir(profile.name) / "group_keys.json")
+        .import(from_file->group_keys);
+  }
   ctx.store().update_config([&](Config& c) { c.current_profile = profile.name; });
 
   if (ctx.global.json) {

@@ -12,8 +12,8 @@ namespace mqchat {
 
 void add_encryption_option(CLI::App& sub, Context& ctx) {
   sub.add_flag("--require-encryption", ctx.global.require_encryption,
-               "Exit 3 instead of sending in plain text to a user without a key (setting "
-               "require_encryption)");
+               "Exit 3 instead of sending in plain text to anyone who publishes no key "
+               "(setting require_encryption)");
 }
 
 void add_message_input(CLI::App& sub, MessageInput& input) {

@@ -112,10 +112,16 @@ Enrolment login_user(Transport& session, const Settings& settings, const std::st
   session.connect(session_options(settings, client_id));
   auto record = check_login(reader, name, phone);
   // The groups the user joined elsewhere follow them to this machine.
-  auto groups = groups_of(reader, name);
+  auto memberships = memberships_of(reader, name);
+  std::vector<std::string> groups;
   std::vector<std::string> filters{topics::inbox_of(name)};
-  for (const auto& g : groups) filters.push_back(group_filter(g));
+  for (const auto& [g, member] : memberships) {
+    groups.push_back(g);
+    filters.push_back(group_filter(g));
+  }
   session.subscribe(filters, 1, true);
+  // Subscribed first: the keys the other members grant this machine then reach it.
+  for (const auto& [g, member] : memberships) announce_new_device(session, g, name, member);
   record = publish_identity(reader, record, identity);
   session.disconnect();
   drain(session, result.early_messages);

@@ -117,7 +117,8 @@ void Sealer::admit_group(const DirectoryReader& reader, const std::string& group
   for (const auto& m : list_members(reader, group)) {
     if (m.name == me_ || !m.user) continue;  // a record left by a deleted user: nobody to read
     auto key = checked_key(*m.user);
-    members[m.name] = m.user->key;
+    // A new machine of the member (devices_at) needs the key again, as a new key does.
+    members[m.name] = m.user->key + (m.record.devices_at.empty() ? "" : " " + m.record.devices_at);
     if (key) {
       keys[m.name] = *key;
     } else {
@@ -141,7 +142,7 @@ void Sealer::admit_group(const DirectoryReader& reader, const std::string& group
   auto key = new_sender_key();
   auto now = now_rfc3339();
   std::vector<std::uint64_t> tickets;
-  for (const auto& [name, published] : members) {
+  for (const auto& [name, granted] : members) {
     KeyGrant grant{new_message_id(), me_, name, group, key, now};
     tickets.push_back(reader.transport.publish_async(
         topics::inbox(name, me_), seal_grant(grant, *box_, keys[name]), 1, false));

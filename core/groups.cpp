@@ -104,11 +104,24 @@ std::vector<MemberListing> list_members(const DirectoryReader& reader, const std
 
 std::vector<std::string> groups_of(const DirectoryReader& reader, const std::string& name) {
   std::vector<std::string> out;
+  for (const auto& [group, record] : memberships_of(reader, name)) out.push_back(group);
+  return out;
+}
+
+std::map<std::string, MemberRecord> memberships_of(const DirectoryReader& reader,
+                                                   const std::string& name) {
+  std::map<std::string, MemberRecord> out;
   auto filter = topics::group_member("+", name);
   for (const auto& [group, members] : read_members(reader, {filter})) {
-    if (members.count(name)) out.push_back(group);
+    if (auto it = members.find(name); it != members.end()) out[group] = it->second;
   }
   return out;
+}
+
+void announce_new_device(Transport& transport, const std::string& group, const std::string& name,
+                         MemberRecord record) {
+  record.devices_at = now_rfc3339();
+  transport.publish(topics::group_member(group, name), encode(record), 1, true);
 }
 
 }  // namespace mqchat

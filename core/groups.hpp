@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,5 +53,14 @@ std::vector<MemberListing> list_members(const DirectoryReader& reader, const std
 
 /// The groups NAME is a member of according to the broker, sorted.
 std::vector<std::string> groups_of(const DirectoryReader& reader, const std::string& name);
+
+/// NAME's membership records by group, as the broker has them.
+std::map<std::string, MemberRecord> memberships_of(const DirectoryReader& reader,
+                                                   const std::string& name);
+
+/// Republishes NAME's membership RECORD of GROUP with devices_at now: a new machine of NAME
+/// signed in, and the other members' next messages grant their keys again.
+void announce_new_device(Transport& transport, const std::string& group, const std::string& name,
+                         MemberRecord record);
 
 }  // namespace mqchat

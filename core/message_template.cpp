@@ -14,6 +14,7 @@ std::string field_value(const Envelope& e, const std::string& name) {
   if (name == "to") return e.to;
   if (name == "group") return e.group;
   if (name == "text") return e.text;
+  if (name == "verified") return e.verified ? "true" : "false";
   return e.sent_at;  // parse() admits no other name
 }
 
@@ -34,8 +35,8 @@ std::string known_fields() {
 }  // namespace
 
 const std::vector<std::string>& MessageTemplate::field_names() {
-  static const std::vector<std::string> names = {"id",    "type", "from",   "to",
-                                                 "group", "text", "sent_at"};
+  static const std::vector<std::string> names = {"id",   "type",    "from",    "to",
+                                                 "group", "text", "sent_at", "verified"};
   return names;
 }
 

@@ -53,7 +53,11 @@ std::string encode(const PresenceRecord& r) {
   return json{{"status", r.online ? "online" : "offline"}, {"since", r.since}}.dump();
 }
 
-std::string encode(const MemberRecord& r) { return json{{"joined_at", r.joined_at}}.dump(); }
+std::string encode(const MemberRecord& r) {
+  json j = {{"joined_at", r.joined_at}};
+  if (!r.devices_at.empty()) j["devices_at"] = r.devices_at;
+  return j.dump();
+}
 
 UserRecord decode_user(std::string_view payload) {
   auto j = parse_object(payload);
@@ -84,7 +88,9 @@ PresenceRecord decode_presence(std::string_view payload) {
 
 MemberRecord decode_member(std::string_view payload) {
   auto j = parse_object(payload);
-  return MemberRecord{time_field(j, "joined_at")};
+  MemberRecord r{time_field(j, "joined_at")};
+  if (j.contains("devices_at")) r.devices_at = time_field(j, "devices_at");
+  return r;
 }
 
 }  // namespace mqchat

@@ -27,6 +27,10 @@ struct PresenceRecord {
 /// mqchat/v1/groups/GROUP/members/NAME.
 struct MemberRecord {
   std::string joined_at;
+  /// When a machine of the member last signed in (a login on a new machine republishes the
+  /// record): the other members' next message grants their group key again, so that the new
+  /// machine reads the group. Empty when none did.
+  std::string devices_at = {};
 };
 
 std::string encode(const UserRecord& record);

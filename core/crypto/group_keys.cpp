@@ -104,6 +104,33 @@ void GroupKeyStore::add_received(const std::string& group, const std::string& fr
   });
 }
 
+void GroupKeyStore::import(const json& snapshot) {
+  if (!snapshot.is_object()) return;
+  update([&](json& j) {
+    if (snapshot.contains("own") && snapshot["own"].is_object()) {
+      for (const auto& [group, entry] : snapshot["own"].items()) {
+        if (!j["own"].contains(group)) j["own"][group] = entry;
+      }
+    }
+    if (!snapshot.contains("received") || !snapshot["received"].is_object()) return;
+    for (const auto& [group, senders] : snapshot["received"].items()) {
+      if (!senders.is_object()) continue;
+      for (const auto& [sender, list] : senders.items()) {
+        if (!list.is_array()) continue;
+        auto& mine = j["received"][group][sender];
+        if (!mine.is_array()) mine = json::array();
+        for (const auto& k : list) {
+          bool known = false;
+          for (const auto& m : mine) known = known || (m.is_object() && k.is_object() &&
+                                                       m.value("kid", "") == k.value("kid", ""));
+          if (!known && k.is_object()) mine.push_back(k);
+        }
+        while (mine.size() > kKeysPerMember) mine.erase(mine.begin());
+      }
+    }
+  });
+}
+
 std::optional<ReceivedKey> GroupKeyStore::received(const std::string& group,
                                                    const std::string& from,
                                                    const std::string& kid) const {

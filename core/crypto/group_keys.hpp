@@ -23,8 +23,9 @@ struct ReceivedKey {
 /// Our own current sender key for a group, and the members it was granted to.
 struct OwnKey {
   SenderKey key;
-  /// Each member (without us) and the identity key (base64) the grant was sealed for: a member
-  /// who left, joined or has a new key (trusted since) means a new sender key.
+  /// Each member (without us) and the identity key (base64) the grant was sealed for, with the
+  /// time a new machine of theirs signed in: a member who left, joined, has a new key (trusted
+  /// since) or a new machine means a new sender key.
   std::map<std::string, std::string> members;
 };
 
@@ -48,6 +49,12 @@ class GroupKeyStore {
   /// The key KID that FROM granted for GROUP, if we have it.
   std::optional<ReceivedKey> received(const std::string& group, const std::string& from,
                                       const std::string& kid) const;
+
+  /// Everything kept, as one JSON object (for 'mqchat key export').
+  nlohmann::json snapshot() const { return load(); }
+  /// Adds the keys of SNAPSHOT (another machine's, same identity) to ours: received keys
+  /// join ours, and its own keys are taken for groups we have none for.
+  void import(const nlohmann::json& snapshot);
 
   const std::filesystem::path& file() const { return file_; }
 

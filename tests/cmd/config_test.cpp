@@ -124,7 +124,7 @@ TEST_CASE("config set --in-profile overrides config.yaml for that profile only",
   CHECK(f.listed("qos") == json{{"key", "qos"}, {"value", "2"}, {"source", "config"}});
 }
 
-TEST_CASE("config set profile switches the current profile; unknown ones exit 3", "[config]") {
+TEST_CASE("config set profile switches the current profile, unknown ones exit 3", "[config]") {
   Fixture f;
   REQUIRE(f.m.run({"register", "alice"}).code == 0);
   REQUIRE(f.m.run({"register", "bob"}).code == 0);

@@ -75,7 +75,7 @@ TEST_CASE("saving a password without one says where to give it", "[credentials]"
   CHECK(broker->connects().empty());
 }
 
-TEST_CASE("a password file others can read gets a warning; a missing one is a usage error",
+TEST_CASE("a password file others can read gets a warning, a missing one is a usage error",
           "[credentials]") {
   auto broker = std::make_shared<FakeBroker>();
   Machine m(broker);

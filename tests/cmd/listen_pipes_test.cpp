@@ -106,7 +106,7 @@ TEST_CASE("listen refuses bad --format, --match and --exec before connecting", "
   CHECK(f.broker->connects().size() == connects);
 }
 
-TEST_CASE("listen --match shows matching texts; the others wait for a later listen",
+TEST_CASE("listen --match shows matching texts, the others wait for a later listen",
           "[listen][match]") {
   Fixture f;
   REQUIRE(f.alice.run({"send", "bob", "maybe later"}).code == 0);

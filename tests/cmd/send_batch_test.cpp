@@ -64,7 +64,7 @@ TEST_CASE("send --batch sends every good line over one connection", "[send][batc
         "two");
 }
 
-TEST_CASE("send --batch reports bad lines and goes on; exit code of the first failure",
+TEST_CASE("send --batch reports bad lines and goes on, exit code of the first failure",
           "[send][batch]") {
   Fixture f;
   struct Case {

@@ -95,7 +95,7 @@ TEST_CASE("base64 is strict and sized", "[crypto]") {
   CHECK(crypto::from_base64("Zm9vYmFy", 6) == std::optional<std::string>("foobar"));
 }
 
-TEST_CASE("an identity survives its base64 form; a damaged one is refused", "[crypto]") {
+TEST_CASE("an identity survives its base64 form, a damaged one is refused", "[crypto]") {
   auto id = mqchat::Identity::generate();
   auto back = mqchat::Identity::from_secret(id.secret_base64(), "test");
   CHECK(back.public_key == id.public_key);

@@ -141,7 +141,7 @@ TEST_CASE("a forged envelope in alice's name is never verified", "[e2e]") {
   }
 }
 
-TEST_CASE("a key change is refused until trust; --key-file keeps the key on a new machine",
+TEST_CASE("a key change is refused until trust, and --key-file keeps the key on a new machine",
           "[e2e][login]") {
   Chat c;
   c.alice.send(c.bob, "first");

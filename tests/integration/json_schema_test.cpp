@@ -131,6 +131,11 @@ TEST_CASE("every command's --json output matches mqchat-json(7)", "[json][docs]"
   check.run(bob, "history", {"history"}, "history entry");
   check.run(alice, "history", {"history"}, "history entry");
   check.run(alice, "who", {"who"}, "user");
+  check.run(alice, "who -v", {"-v", "who"}, "user");
+  check.run(alice, "group members -v", {"-v", "group", "members", "devs"}, "member");
+  check.run(alice, "key", {"key"}, "identity");
+  check.run(alice, "key export", {"key", "export"}, "identity export");
+  check.run(alice, "trust", {"trust", "bob"}, "trust");
   check.run(alice, "group list", {"group", "list"}, "group");
   check.run(alice, "group members", {"group", "members", "devs"}, "member");
 
