@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cmd/commands.hpp"
+#include "core/crypto/crypto.hpp"
 #include "core/error.hpp"
 #include "core/library_versions.hpp"
 #include "core/mosquitto_runner.hpp"
@@ -168,10 +169,11 @@ void print_version(Context& ctx, bool json) {
     // Only 'mqchat broker start' needs mosquitto; say it is missing.
   }
   // The paho versions come from mqchat-paho.so; --version must still answer without it.
-  std::optional<std::string> paho_cpp, paho_c, module_error;
+  std::optional<std::string> paho_cpp, paho_c, sodium, module_error;
   try {
     paho_cpp = paho_cpp_version();
     paho_c = paho_c_version();
+    sodium = crypto::library_version();
   } catch (const Error& e) {
     module_error = e.what();
   }
@@ -181,17 +183,19 @@ void print_version(Context& ctx, bool json) {
   if (json) {
     nlohmann::json j = {{"version", MQCHAT_VERSION},      {"mqtt", {"5.0", "3.1.1"}},
                         {"wire_format", "mqchat/v1"},     {"paho_mqtt_cpp", or_null(paho_cpp)},
-                        {"paho_mqtt_c", or_null(paho_c)}, {"mosquitto", or_null(mosquitto)}};
+                        {"paho_mqtt_c", or_null(paho_c)}, {"mosquitto", or_null(mosquitto)},
+                        {"envelopes", {1, 2}},            {"libsodium", or_null(sodium)}};
     ctx.out << j.dump() << "\n";
     return;
   }
   ctx.out << kVersionText << "\n"
-          << "MQTT 5.0, and 3.1.1 with brokers that refuse 5; wire format mqchat/v1\n";
+          << "MQTT 5.0, and 3.1.1 with brokers that refuse 5; wire format mqchat/v1, envelopes "
+             "v2 (sealed end to end) and v1 (plain)\n";
   if (module_error) {
     ctx.out << "paho-mqtt not loaded: " << *module_error << "\n";
   } else {
     ctx.out << "paho-mqtt-cpp " << *paho_cpp << " (built with), paho.mqtt.c " << *paho_c
-            << " (loaded)\n";
+            << " (loaded), libsodium " << *sodium << "\n";
   }
   if (mosquitto) {
     ctx.out << "mosquitto " << *mosquitto << " (" << *mosquitto_path

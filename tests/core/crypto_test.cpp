@@ -91,6 +91,13 @@ TEST_CASE("base64 is strict and sized", "[crypto]") {
   CHECK(crypto::from_base64("Zm9vYg==") == std::optional<std::string>("foob"));
   CHECK_FALSE(crypto::from_base64("Zm9vYg"));    // padding missing
   CHECK_FALSE(crypto::from_base64("Zm9v!mFy"));  // not the alphabet
+  CHECK_FALSE(crypto::from_base64(" Zm9vYmFy"));  // white space
+  CHECK_FALSE(crypto::from_base64("Zm9vYmF\n"));
+  CHECK_FALSE(crypto::from_base64("Zg=a"));      // '=' inside
+  CHECK_FALSE(crypto::from_base64("Z==="));
+  CHECK(crypto::from_base64("") == std::optional<std::string>(""));
+  CHECK(crypto::from_base64("Zg==") == std::optional<std::string>("f"));
+  CHECK(crypto::from_base64("Zm8=") == std::optional<std::string>("fo"));
   CHECK_FALSE(crypto::from_base64("Zm9vYmFy", 5));
   CHECK(crypto::from_base64("Zm9vYmFy", 6) == std::optional<std::string>("foobar"));
 }

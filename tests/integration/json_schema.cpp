@@ -72,6 +72,10 @@ std::optional<std::string> type_problem(const FieldSpec& f, const nlohmann::json
   if (type == "integer") ok = v.is_number_integer();
   if (type == "boolean") ok = v.is_boolean();
   if (type == "object") ok = v.is_object();
+  if (type == "array of integers") {
+    ok = v.is_array();
+    for (const auto& e : v) ok = ok && e.is_number_integer();
+  }
   if (type == "array of strings") {
     ok = v.is_array();
     for (const auto& e : v) ok = ok && e.is_string();
