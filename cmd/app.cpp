@@ -181,10 +181,14 @@ void print_version(Context& ctx, bool json) {
     return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
   };
   if (json) {
-    nlohmann::json j = {{"version", MQCHAT_VERSION},      {"mqtt", {"5.0", "3.1.1"}},
-                        {"wire_format", "mqchat/v1"},     {"paho_mqtt_cpp", or_null(paho_cpp)},
-                        {"paho_mqtt_c", or_null(paho_c)}, {"mosquitto", or_null(mosquitto)},
-                        {"envelopes", {1, 2}},            {"libsodium", or_null(sodium)}};
+    nlohmann::json j = {{"version", MQCHAT_VERSION},
+                        {"mqtt", {"5.0", "3.1.1"}},
+                        {"wire_format", "mqchat/v1"},
+                        {"paho_mqtt_cpp", or_null(paho_cpp)},
+                        {"paho_mqtt_c", or_null(paho_c)},
+                        {"mosquitto", or_null(mosquitto)},
+                        {"envelopes", {1, 2}},
+                        {"libsodium", or_null(sodium)}};
     ctx.out << j.dump() << "\n";
     return;
   }

@@ -85,8 +85,8 @@ std::string describe_status(int status) {
   return "ended abnormally";
 }
 
-const char* const kFieldVariables[] = {"MQCHAT_ID",    "MQCHAT_TYPE",    "MQCHAT_FROM",
-                                       "MQCHAT_TO",    "MQCHAT_GROUP",   "MQCHAT_SENT_AT",
+const char* const kFieldVariables[] = {"MQCHAT_ID",      "MQCHAT_TYPE",  "MQCHAT_FROM",
+                                       "MQCHAT_TO",      "MQCHAT_GROUP", "MQCHAT_SENT_AT",
                                        "MQCHAT_VERIFIED"};
 
 bool is_field_variable(const char* entry) {

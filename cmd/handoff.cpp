@@ -22,11 +22,10 @@ bool send_via_listen(Context& ctx, const Profile& profile, const Settings& setti
   // The listen's lookup and each acknowledgement may take a connect timeout, as here.
   auto verdict_wait = 2 * settings.connect_timeout + Millis(1000) +
                       Millis(static_cast<long long>(envelopes.size()));
-  auto attempt =
-      handoff::offer(socket,
-                     handoff::Request{lookup, settings.qos, envelopes, settings.brokers,
-                                      settings.encryption, settings.require_encryption},
-                     kAcceptWait, verdict_wait);
+  auto attempt = handoff::offer(socket,
+                                handoff::Request{lookup, settings.qos, envelopes, settings.brokers,
+                                                 settings.encryption, settings.require_encryption},
+                                kAcceptWait, verdict_wait);
   if (!attempt.reply) {
     if (ctx.global.verbose) {
       ctx.err << "mqchat: sending directly: " << attempt.why_not << "\n";
@@ -50,9 +49,8 @@ std::unique_ptr<HandoffServer> serve_sends(Context& ctx, const std::filesystem::
   // Sealed as the sender would seal them: the profile's identity and pins, its policy.
   server->set_sealer_factory([&store = ctx.store(), name = profile.name](
                                  const handoff::Request& request, const WarningSink& warn) {
-    return std::make_unique<Sealer>(store, name,
-                                    EncryptionPolicy{request.encryption, request.require_encryption},
-                                    warn);
+    return std::make_unique<Sealer>(
+        store, name, EncryptionPolicy{request.encryption, request.require_encryption}, warn);
   });
   try {
     server->start();

@@ -63,10 +63,12 @@ void run_trust(const TrustOptions& opts, Context& ctx) {
   auto settings = ctx.settings(&profile);
   auto transport = ctx.make_transport();
   transport->connect(oneshot_options(settings, profile.name));
-  auto record =
-      find_user(DirectoryReader{*transport, profile.name, settings.connect_timeout,
-                                [&ctx](const std::string& m) { ctx.warn(m); }, {}},
-                opts.name);
+  auto record = find_user(DirectoryReader{*transport,
+                                          profile.name,
+                                          settings.connect_timeout,
+                                          [&ctx](const std::string& m) { ctx.warn(m); },
+                                          {}},
+                          opts.name);
   transport->disconnect();
   if (!record) {
     throw not_found_error("cannot trust '" + opts.name + "': no such user (see 'mqchat who')");
@@ -89,9 +91,9 @@ void run_trust(const TrustOptions& opts, Context& ctx) {
   if (ctx.global.json) {
     print_json_line(ctx.out, {{"name", opts.name},
                               {"fingerprint", fingerprint_of(record->key)},
-                              {"previous_fingerprint", previous.empty()
-                                                           ? nlohmann::json(nullptr)
-                                                           : nlohmann::json(fingerprint_of(previous))},
+                              {"previous_fingerprint",
+                               previous.empty() ? nlohmann::json(nullptr)
+                                                : nlohmann::json(fingerprint_of(previous))},
                               {"changed", changed}});
   } else if (!ctx.global.quiet) {
     if (!changed) {

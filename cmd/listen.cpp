@@ -15,9 +15,9 @@
 #include "cmd/profile_state.hpp"
 #include "cmd/stop_signal.hpp"
 #include "core/arrival_spool.hpp"
+#include "core/clock.hpp"
 #include "core/crypto/group_keys.hpp"
 #include "core/crypto/identity.hpp"
-#include "core/clock.hpp"
 #include "core/deferred_messages.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
@@ -73,14 +73,13 @@ std::unique_ptr<ListenKeys> open_sealed_messages(Context& ctx, const Profile& pr
   auto connect = [&connection, &later]() -> std::unique_ptr<Transport> {
     return std::make_unique<LoopLookupTransport>(connection, later);
   };
-  auto keys = std::make_unique<ListenKeys>(ListenKeys{
-      GroupKeyStore(state_dir / "group_keys.json"),
-      PinnedKeys(ctx.store(), profile.name, connect, settings.connect_timeout, warn)});
-  inbox.enable_decryption(InboxKeys{identity, &keys->group_keys,
-                                    [k = keys.get()](const std::string& name) {
-                                      return k->pins.key_of(name);
-                                    },
-                                    state_dir / "awaiting_keys.jsonl"});
+  auto keys = std::make_unique<ListenKeys>(
+      ListenKeys{GroupKeyStore(state_dir / "group_keys.json"),
+                 PinnedKeys(ctx.store(), profile.name, connect, settings.connect_timeout, warn)});
+  inbox.enable_decryption(
+      InboxKeys{identity, &keys->group_keys,
+                [k = keys.get()](const std::string& name) { return k->pins.key_of(name); },
+                state_dir / "awaiting_keys.jsonl"});
   return keys;
 }
 
@@ -224,8 +223,10 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
     if (envelope) output_open = delivery.deliver(*envelope);
     // A key grant can open group messages that came before it.
     for (const auto& e : inbox.take_released()) {
-      if (output_open) output_open = delivery.deliver(e);
-      else delivery.set_aside(e);
+      if (output_open)
+        output_open = delivery.deliver(e);
+      else
+        delivery.set_aside(e);
     }
     // Settled either way: shown and recorded, or set aside for the next listen (also when the
     // output is gone).

@@ -10,8 +10,7 @@ std::optional<IncomingMessage> LoopLookupTransport::next_message(Millis timeout)
   using Kind = topics::ParsedTopic::Kind;
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
-    auto left =
-        std::chrono::duration_cast<Millis>(deadline - std::chrono::steady_clock::now());
+    auto left = std::chrono::duration_cast<Millis>(deadline - std::chrono::steady_clock::now());
     auto msg = connection_.next_message(std::max(left, Millis(0)));
     if (!msg) return std::nullopt;
     auto kind = topics::parse(msg->topic).kind;

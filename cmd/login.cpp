@@ -10,8 +10,8 @@
 #include "core/account.hpp"
 #include "core/crypto/group_keys.hpp"
 #include "core/crypto/identity.hpp"
-#include "core/files.hpp"
 #include "core/error.hpp"
+#include "core/files.hpp"
 #include "core/names.hpp"
 #include "core/session.hpp"
 
@@ -45,8 +45,8 @@ std::optional<KeyFile> identity_from_file(const LoginOptions& opts, Context& ctx
   }
   auto identity = import_identity(text, opts.name);
   auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  return KeyFile{identity, j.is_object() && j.contains("group_keys") ? j["group_keys"]
-                                                                       : nlohmann::json()};
+  return KeyFile{identity,
+                 j.is_object() && j.contains("group_keys") ? j["group_keys"] : nlohmann::json()};
 }
 
 // The identity this login keeps: the key file's; else the local profile's; else a new one,

@@ -33,8 +33,8 @@ nlohmann::json member_json(const MemberListing& m) {
 
 void add_key_fields(nlohmann::json& j, const UserRecord& record,
                     const std::map<std::string, std::string>& pins) {
-  j["fingerprint"] = record.key.empty() ? nlohmann::json(nullptr)
-                                        : nlohmann::json(fingerprint_of(record.key));
+  j["fingerprint"] =
+      record.key.empty() ? nlohmann::json(nullptr) : nlohmann::json(fingerprint_of(record.key));
   j["key_status"] = to_string(key_status(pins, record));
 }
 

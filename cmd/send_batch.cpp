@@ -78,8 +78,11 @@ class BatchReader {
 
  private:
   DirectoryReader reader() {
-    return DirectoryReader{transport_, me_.name, settings_.connect_timeout,
-                           [this](const std::string& m) { ctx_.warn(m); }, {}};
+    return DirectoryReader{transport_,
+                           me_.name,
+                           settings_.connect_timeout,
+                           [this](const std::string& m) { ctx_.warn(m); },
+                           {}};
   }
 
   const std::optional<UserRecord>& registered(const std::string& name) {
@@ -114,28 +117,31 @@ void run_send_batch(Context& ctx) {
   auto history = open_history(ctx, profile);
   Sealer sealer(ctx.store(), profile.name, encryption_policy(settings),
                 [&ctx](const std::string& m) { ctx.warn(m); });
-  BatchOutbox outbox(*transport, settings.qos, kWindow, history, [&](const BatchOutcome& o) {
-    nlohmann::json j = {{"line", o.item}, {"ok", o.sent.has_value()}};
-    if (o.sent) {
-      j["id"] = o.sent->id;
-      j["sent_at"] = o.sent->sent_at;
-      if (o.sent->type == MessageType::dm) {
-        j["to"] = o.sent->to;
-        recipients.insert(o.sent->to);
-      } else {
-        j["group"] = o.sent->group;
-      }
-    } else {
-      j["error"] = o.error->what();
-      j["exit_code"] = static_cast<int>(o.error->code());
-      ++failed;
-      if (!first_failure) {
-        first_failure = *o.error;
-        first_failed_line = o.item;
-      }
-    }
-    print_json_line(ctx.out, j);
-  }, sealer.encoder());
+  BatchOutbox outbox(
+      *transport, settings.qos, kWindow, history,
+      [&](const BatchOutcome& o) {
+        nlohmann::json j = {{"line", o.item}, {"ok", o.sent.has_value()}};
+        if (o.sent) {
+          j["id"] = o.sent->id;
+          j["sent_at"] = o.sent->sent_at;
+          if (o.sent->type == MessageType::dm) {
+            j["to"] = o.sent->to;
+            recipients.insert(o.sent->to);
+          } else {
+            j["group"] = o.sent->group;
+          }
+        } else {
+          j["error"] = o.error->what();
+          j["exit_code"] = static_cast<int>(o.error->code());
+          ++failed;
+          if (!first_failure) {
+            first_failure = *o.error;
+            first_failed_line = o.item;
+          }
+        }
+        print_json_line(ctx.out, j);
+      },
+      sealer.encoder());
 
   BatchReader reader(ctx, profile, settings, *transport, sealer);
   std::string line;

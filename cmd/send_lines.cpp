@@ -175,8 +175,8 @@ void send_lines(Context& ctx, const Profile& profile, const Settings& settings,
       progress.finish();  // a warning must not share the line of the count
       ctx.warn(m);
     };
-    sent = publish_stream(counted, lines, settings.qos, kWindow, record, reconnection,
-                          std::nullopt, sealer.encoder());
+    sent = publish_stream(counted, lines, settings.qos, kWindow, record, reconnection, std::nullopt,
+                          sealer.encoder());
   } catch (const PartialSendError& e) {
     progress.finish();
     fail_partial_send(ctx, {}, e, send.input.skip, true);

@@ -17,8 +17,8 @@ struct LinesSend {
   const MessageInput& input;
   const RetryOption& retry;
   std::function<Envelope(const std::string& text)> make;  ///< one message from one line
-  std::string lookup;  ///< the user to find in the directory first; empty: none
-  std::string target;  ///< "bob", "group ops": for the summary line
+  std::string lookup;      ///< the user to find in the directory first; empty: none
+  std::string target;      ///< "bob", "group ops": for the summary line
   std::string group = {};  ///< the group the messages go to; empty: direct messages
 };
 

@@ -85,8 +85,8 @@ Enrolment register_user(Transport& session, const Settings& settings, const std:
   ensure_name_free(reader, name);
   open_inbox(session, name);
   try {
-    publish_user_record(reader, UserRecord{name, phone, result.profile.registered_at,
-                                           identity.public_base64()});
+    publish_user_record(
+        reader, UserRecord{name, phone, result.profile.registered_at, identity.public_base64()});
   } catch (const Error&) {
     // Lost the race for the name: stop queueing for a session nobody will read; the broker
     // expires it later.

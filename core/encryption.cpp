@@ -56,8 +56,7 @@ std::string pin_key(StateStore& store, const std::string& me, const std::string&
   return pinned;
 }
 
-Sealer::Sealer(StateStore& store, const std::string& me, EncryptionPolicy policy,
-               WarningSink warn)
+Sealer::Sealer(StateStore& store, const std::string& me, EncryptionPolicy policy, WarningSink warn)
     : store_(store), me_(me), policy_(policy), warn_(std::move(warn)) {
   if (!policy_.enabled) return;
   auto profile = store_.load_profile(me_);
@@ -66,8 +65,8 @@ Sealer::Sealer(StateStore& store, const std::string& me, EncryptionPolicy policy
       throw not_found_error("'" + me_ + "' has no identity key yet, so nothing can be sent " +
                             "encrypted: run 'mqchat login " + me_ + "' to make one");
     }
-    warn_("'" + me_ + "' has no identity key yet: sending in plain text (run 'mqchat login " +
-          me_ + "' to make one)");
+    warn_("'" + me_ + "' has no identity key yet: sending in plain text (run 'mqchat login " + me_ +
+          "' to make one)");
     return;
   }
   pins_ = profile->pinned_keys;

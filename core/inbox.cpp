@@ -69,9 +69,8 @@ bool Inbox::is_pinned(const std::string& name, const std::string& key, const War
            "shown as unverified");
     } else {
       warn("a message from '" + name + "' is sealed by key " + fingerprint_of(published) +
-           ", not by the pinned " + fingerprint_of(*pinned) +
-           ": shown as unverified (if " + name + " has a new key, compare fingerprints and run " +
-           "'mqchat trust " + name + "')");
+           ", not by the pinned " + fingerprint_of(*pinned) + ": shown as unverified (if " + name +
+           " has a new key, compare fingerprints and run " + "'mqchat trust " + name + "')");
     }
   }
   return false;
@@ -119,8 +118,9 @@ std::optional<Envelope> Inbox::open_sealed_direct(const IncomingMessage& msg,
                                                   const topics::ParsedTopic& topic,
                                                   const WarningSink& warn) {
   if (wire_version(j) != kSealedVersion) {
-    return drop(msg, warn, "wire version " + std::to_string(wire_version(j)) +
-                               " is newer than this mqchat: upgrade it");
+    return drop(msg, warn,
+                "wire version " + std::to_string(wire_version(j)) +
+                    " is newer than this mqchat: upgrade it");
   }
   if (!keys_) return drop(msg, warn, "it is encrypted, and this profile has no identity key");
   // A redelivery is dropped before it is decrypted; the id is checked against the sealed one.
@@ -134,8 +134,9 @@ std::optional<Envelope> Inbox::open_sealed_direct(const IncomingMessage& msg,
   if (opened.grant) {
     const auto& g = *opened.grant;
     if (g.from != topic.from || g.to != me_) {
-      return drop(msg, warn, "a key grant from '" + g.from + "' to '" + g.to +
-                                 "' was sent as '" + topic.from + "'");
+      return drop(
+          msg, warn,
+          "a key grant from '" + g.from + "' to '" + g.to + "' was sent as '" + topic.from + "'");
     }
     take_grant(g, opened.sender_key, warn);
     return std::nullopt;
@@ -219,8 +220,7 @@ std::optional<Envelope> Inbox::accept_group(const IncomingMessage& msg,
                 "it claims to be from '" + e.from + "' but was sent as '" + topic.from + "'");
   }
   if (e.group != topic.name) {
-    return drop(msg, warn,
-                "it names group '" + e.group + "' but was sent to '" + topic.name + "'");
+    return drop(msg, warn, "it names group '" + e.group + "' but was sent to '" + topic.name + "'");
   }
   return checked(std::move(e), msg, warn);
 }
@@ -230,8 +230,9 @@ std::optional<Envelope> Inbox::open_sealed_group(const IncomingMessage& msg,
                                                  const topics::ParsedTopic& topic,
                                                  const WarningSink& warn) {
   if (wire_version(j) != kSealedVersion) {
-    return drop(msg, warn, "wire version " + std::to_string(wire_version(j)) +
-                               " is newer than this mqchat: upgrade it");
+    return drop(msg, warn,
+                "wire version " + std::to_string(wire_version(j)) +
+                    " is newer than this mqchat: upgrade it");
   }
   if (!keys_) return drop(msg, warn, "it is encrypted, and this profile has no identity key");
   if (auto id = outer_id(j); id && seen_.contains(*id)) return std::nullopt;

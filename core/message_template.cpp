@@ -35,7 +35,7 @@ std::string known_fields() {
 }  // namespace
 
 const std::vector<std::string>& MessageTemplate::field_names() {
-  static const std::vector<std::string> names = {"id",   "type",    "from",    "to",
+  static const std::vector<std::string> names = {"id",    "type", "from",    "to",
                                                  "group", "text", "sent_at", "verified"};
   return names;
 }

@@ -53,8 +53,8 @@ void publish_in_order(Transport& transport, const std::vector<Envelope>& envelop
 void publish_in_order(Transport& transport, const std::vector<Envelope>& envelopes, int qos,
                       std::size_t window, History& history, const Reconnection& reconnection,
                       const PayloadEncoder& encode) {
-  publish_in_order(transport, envelopes, qos, window, record_sent(envelopes, history),
-                   reconnection, encode);
+  publish_in_order(transport, envelopes, qos, window, record_sent(envelopes, history), reconnection,
+                   encode);
 }
 
 void append_sent(History& history, std::vector<Envelope>::const_iterator first,

@@ -43,8 +43,8 @@ std::optional<bool> parse_flag(const std::string& text) {
 
 const std::vector<std::string>& setting_keys() {
   static const std::vector<std::string> keys = {
-      "broker", "qos", "connect_timeout", "max_text_bytes", "session_expiry", "cafile",
-      "cert",   "key", "insecure", "encryption", "require_encryption", "verified_only"};
+      "broker", "qos", "connect_timeout", "max_text_bytes", "session_expiry",     "cafile",
+      "cert",   "key", "insecure",        "encryption",     "require_encryption", "verified_only"};
   return keys;
 }
 
@@ -163,8 +163,9 @@ Settings resolve_settings(const std::vector<std::pair<std::string, SettingLayer>
     throw bad("encryption", encryption_src, encryption, "use on or off");
   }
   s.encryption = encryption == "on";
-  for (auto [key, into] : {std::pair<const char*, bool*>{"require_encryption", &s.require_encryption},
-                           std::pair<const char*, bool*>{"verified_only", &s.verified_only}}) {
+  for (auto [key, into] :
+       {std::pair<const char*, bool*>{"require_encryption", &s.require_encryption},
+        std::pair<const char*, bool*>{"verified_only", &s.verified_only}}) {
     auto [value, source] = lookup(key);
     auto on = parse_flag(value);
     if (!on) throw bad(key, source, value, "use true or false");

@@ -19,7 +19,7 @@ struct Settings {
   Millis connect_timeout{5000};
   std::size_t max_text_bytes = 64 * 1024;
   std::uint32_t session_expiry_seconds = 30 * 24 * 3600;
-  TlsOptions tls;  ///< for mqtts:// brokers (keys cafile, cert, key, insecure)
+  TlsOptions tls;                   ///< for mqtts:// brokers (keys cafile, cert, key, insecure)
   bool encryption = true;           ///< "encryption": on (wire v2) or off (plain v1)
   bool require_encryption = false;  ///< refuse to send in plain text to a user without a key
   bool verified_only = false;       ///< listen drops messages that are not verified
@@ -31,7 +31,8 @@ struct Settings {
 };
 
 /// One layer of raw values by key (broker, qos, connect_timeout, max_text_bytes,
-/// session_expiry, cafile, cert, key, insecure, encryption, require_encryption, verified_only); missing keys fall through to the next layer.
+/// session_expiry, cafile, cert, key, insecure, encryption, require_encryption, verified_only);
+/// missing keys fall through to the next layer.
 using SettingLayer = std::function<std::optional<std::string>(const std::string& key)>;
 
 /// Keys that config set/get accept, in display order.

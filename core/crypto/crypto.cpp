@@ -42,8 +42,7 @@ SigningKeys signing_keys_from_seed(std::string_view seed) {
 std::string sign(std::string_view message, const std::string& secret_key) {
   if (secret_key.size() != sz::kSignSecret) throw failure("a signing key must be 64 bytes");
   std::string sig(sz::kSignature, '\0');
-  if (!crypto_ops().sign_detached(bytes(sig), bytes(message), message.size(),
-                                  bytes(secret_key))) {
+  if (!crypto_ops().sign_detached(bytes(sig), bytes(message), message.size(), bytes(secret_key))) {
     throw failure("libsodium could not sign");
   }
   return sig;
@@ -81,8 +80,7 @@ std::optional<std::string> box_shared_key(std::string_view their_public,
   return shared;
 }
 
-std::string box_seal(std::string_view message, std::string_view nonce,
-                     const std::string& shared) {
+std::string box_seal(std::string_view message, std::string_view nonce, const std::string& shared) {
   if (nonce.size() != sz::kBoxNonce || shared.size() != sz::kBoxShared) {
     throw failure("a box needs a 24-byte nonce and a 32-byte key");
   }

@@ -36,7 +36,8 @@ std::string x25519_secret(const std::string& ed25519_secret);
 
 /// The crypto_box shared key of THEIR X25519 public key and MY X25519 secret; nullopt for a
 /// degenerate public key.
-std::optional<std::string> box_shared_key(std::string_view their_public, const std::string& my_secret);
+std::optional<std::string> box_shared_key(std::string_view their_public,
+                                          const std::string& my_secret);
 /// MESSAGE boxed under SHARED with NONCE (kBoxNonce bytes).
 std::string box_seal(std::string_view message, std::string_view nonce, const std::string& shared);
 /// The message in BOX, or nullopt when it was not made with SHARED and NONCE or was changed.

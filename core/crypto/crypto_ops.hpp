@@ -13,16 +13,16 @@ namespace mqchat {
 
 /// Sizes fixed by the algorithms (Ed25519, X25519, XSalsa20-Poly1305, XChaCha20-Poly1305).
 namespace crypto_sizes {
-constexpr std::size_t kSignPublic = 32;   ///< crypto_sign_PUBLICKEYBYTES
-constexpr std::size_t kSignSecret = 64;   ///< crypto_sign_SECRETKEYBYTES
-constexpr std::size_t kSignature = 64;    ///< crypto_sign_BYTES
-constexpr std::size_t kX25519 = 32;       ///< crypto_box_PUBLICKEYBYTES/SECRETKEYBYTES
-constexpr std::size_t kBoxShared = 32;    ///< crypto_box_BEFORENMBYTES
-constexpr std::size_t kBoxNonce = 24;     ///< crypto_box_NONCEBYTES
-constexpr std::size_t kBoxMac = 16;       ///< crypto_box_MACBYTES
-constexpr std::size_t kAeadKey = 32;      ///< crypto_aead_xchacha20poly1305_ietf_KEYBYTES
-constexpr std::size_t kAeadNonce = 24;    ///< crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
-constexpr std::size_t kAeadTag = 16;      ///< crypto_aead_xchacha20poly1305_ietf_ABYTES
+constexpr std::size_t kSignPublic = 32;  ///< crypto_sign_PUBLICKEYBYTES
+constexpr std::size_t kSignSecret = 64;  ///< crypto_sign_SECRETKEYBYTES
+constexpr std::size_t kSignature = 64;   ///< crypto_sign_BYTES
+constexpr std::size_t kX25519 = 32;      ///< crypto_box_PUBLICKEYBYTES/SECRETKEYBYTES
+constexpr std::size_t kBoxShared = 32;   ///< crypto_box_BEFORENMBYTES
+constexpr std::size_t kBoxNonce = 24;    ///< crypto_box_NONCEBYTES
+constexpr std::size_t kBoxMac = 16;      ///< crypto_box_MACBYTES
+constexpr std::size_t kAeadKey = 32;     ///< crypto_aead_xchacha20poly1305_ietf_KEYBYTES
+constexpr std::size_t kAeadNonce = 24;   ///< crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+constexpr std::size_t kAeadTag = 16;     ///< crypto_aead_xchacha20poly1305_ietf_ABYTES
 }  // namespace crypto_sizes
 
 /// Every pointer is set; functions return false where libsodium reports a failure (a bad key,
@@ -34,8 +34,8 @@ struct CryptoOps {
   /// Deterministic key pair from a 32-byte seed (known-answer tests).
   bool (*sign_seed_keypair)(unsigned char* public_key, unsigned char* secret_key,
                             const unsigned char* seed);
-  bool (*sign_detached)(unsigned char* signature, const unsigned char* message,
-                        std::size_t size, const unsigned char* secret_key);
+  bool (*sign_detached)(unsigned char* signature, const unsigned char* message, std::size_t size,
+                        const unsigned char* secret_key);
   bool (*sign_verify_detached)(const unsigned char* signature, const unsigned char* message,
                                std::size_t size, const unsigned char* public_key);
   bool (*ed25519_public_to_x25519)(unsigned char* x25519, const unsigned char* ed25519);

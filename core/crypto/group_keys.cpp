@@ -74,9 +74,8 @@ std::optional<OwnKey> GroupKeyStore::own(const std::string& group) const {
 
 void GroupKeyStore::set_own(const std::string& group, const OwnKey& key) {
   update([&](json& j) {
-    j["own"][group] = {{"kid", key.key.id},
-                       {"key", crypto::to_base64(key.key.key)},
-                       {"members", key.members}};
+    j["own"][group] = {
+        {"kid", key.key.id}, {"key", crypto::to_base64(key.key.key)}, {"members", key.members}};
   });
 }
 
@@ -121,8 +120,9 @@ void GroupKeyStore::import(const json& snapshot) {
         if (!mine.is_array()) mine = json::array();
         for (const auto& k : list) {
           bool known = false;
-          for (const auto& m : mine) known = known || (m.is_object() && k.is_object() &&
-                                                       m.value("kid", "") == k.value("kid", ""));
+          for (const auto& m : mine)
+            known = known ||
+                    (m.is_object() && k.is_object() && m.value("kid", "") == k.value("kid", ""));
           if (!known && k.is_object()) mine.push_back(k);
         }
         while (mine.size() > kKeysPerMember) mine.erase(mine.begin());

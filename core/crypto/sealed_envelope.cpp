@@ -144,9 +144,14 @@ std::string seal_direct(const Envelope& e, BoxKeys& keys, const std::string& rec
 
 std::string seal_grant(const KeyGrant& g, BoxKeys& keys, const std::string& recipient,
                        std::string_view nonce) {
-  json inner = {{"id", g.id},       {"type", "key"},      {"from", g.from},
-                {"to", g.to},       {"group", g.group},   {"kid", g.key.id},
-                {"key", crypto::to_base64(g.key.key)}, {"sent_at", g.sent_at}};
+  json inner = {{"id", g.id},
+                {"type", "key"},
+                {"from", g.from},
+                {"to", g.to},
+                {"group", g.group},
+                {"kid", g.key.id},
+                {"key", crypto::to_base64(g.key.key)},
+                {"sent_at", g.sent_at}};
   return seal_inner(g.id, inner, keys, recipient, nonce);
 }
 

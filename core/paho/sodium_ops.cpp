@@ -116,10 +116,10 @@ const CryptoOps* sodium_ops() {
   // key can be made without.
   if (sodium_init() < 0) return nullptr;
   static const CryptoOps ops{
-      version,          random_bytes,      sign_keypair,     sign_seed_keypair,
-      sign_detached,    sign_verify_detached, ed_public_to_x, ed_secret_to_x,
-      box_beforenm,     box_seal_afternm,  box_open_afternm, aead_seal,
-      aead_open,        generic_hash,      to_base64,        from_base64,
+      version,       random_bytes,         sign_keypair,     sign_seed_keypair,
+      sign_detached, sign_verify_detached, ed_public_to_x,   ed_secret_to_x,
+      box_beforenm,  box_seal_afternm,     box_open_afternm, aead_seal,
+      aead_open,     generic_hash,         to_base64,        from_base64,
   };
   return &ops;
 }

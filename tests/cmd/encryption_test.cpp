@@ -108,13 +108,12 @@ TEST_CASE("a changed key is refused by send until trust", "[e2e]") {
     auto sent = f.broker->published_to(topics::inbox("bob", "alice")).back();
     mqchat::BoxKeys keys(fresh);
     CHECK(mqchat::open_direct(json::parse(sent.payload), keys).message->text == "again");
-    CHECK(f.alice.run({"trust", "bob"}).out == "'bob' is trusted already: " +
-                                                   fresh.fingerprint() + "\n");
+    CHECK(f.alice.run({"trust", "bob"}).out ==
+          "'bob' is trusted already: " + fresh.fingerprint() + "\n");
   }
 }
 
-TEST_CASE("a user without a key gets plain text with a warning, or exit 3 if required",
-          "[e2e]") {
+TEST_CASE("a user without a key gets plain text with a warning, or exit 3 if required", "[e2e]") {
   Fixture f;
   // An older mqchat's directory entry: no key.
   f.broker->publish_from_outside(topics::user("olga"),
@@ -134,8 +133,7 @@ TEST_CASE("a user without a key gets plain text with a warning, or exit 3 if req
   CHECK(f.broker->published_to(topics::inbox("olga", "alice")).size() == 1);
 }
 
-TEST_CASE("listen marks what the pinned key did not seal, and --verified-only drops it",
-          "[e2e]") {
+TEST_CASE("listen marks what the pinned key did not seal, and --verified-only drops it", "[e2e]") {
   Fixture f;
   REQUIRE(f.alice.run({"send", "bob", "really alice"}).code == 0);
   // A plain v1 envelope in alice's name from a foreign client...
@@ -171,8 +169,8 @@ TEST_CASE("listen marks what the pinned key did not seal, and --verified-only dr
                           Catch::Contains("alice [unverified]: sealed forgery"));
   }
   SECTION("--verified-only shows alice's message alone") {
-    auto r = f.bob.run({"--json", "-v", "listen", "--verified-only", "--count", "2",
-                        "--timeout", "1"});
+    auto r =
+        f.bob.run({"--json", "-v", "listen", "--verified-only", "--count", "2", "--timeout", "1"});
     CHECK(r.code == 5);
     auto lines = json_lines(r.out);
     REQUIRE(lines.size() == 1);
@@ -238,12 +236,12 @@ TEST_CASE("group keys rotate with the members", "[e2e][group]") {
     mqchat::GroupKeyStore carols(store.profile_state_dir("carol") / "group_keys.json");
     CHECK(carols.received("devs", "alice", before_leave.key.id));
     CHECK_FALSE(carols.received("devs", "alice", after.key.id));
-    CHECK_THROWS(mqchat::open_group(json::parse(payload), "devs", "alice", before_leave.key,
-                                    profile_of(f.alice, "alice").pinned_keys.empty()
-                                        ? std::string()
-                                        : mqchat::Identity::from_secret(
-                                              profile_of(f.alice, "alice").identity, "alice")
-                                              .public_key));
+    CHECK_THROWS(mqchat::open_group(
+        json::parse(payload), "devs", "alice", before_leave.key,
+        profile_of(f.alice, "alice").pinned_keys.empty()
+            ? std::string()
+            : mqchat::Identity::from_secret(profile_of(f.alice, "alice").identity, "alice")
+                  .public_key));
     auto r = f.bob.run({"--json", "listen", "--group", "devs", "--timeout", "0.5"});
     auto lines = json_lines(r.out);
     REQUIRE(lines.size() >= 2);  // carol's leave notice and the message
@@ -307,8 +305,8 @@ TEST_CASE("a group message that comes before its key waits for it", "[e2e][group
   mqchat::BoxKeys keys(me);
   auto bob_key = *mqchat::crypto::from_base64(profile_of(f.alice, "alice").pinned_keys.at("bob"));
   auto next = mqchat::new_sender_key();
-  mqchat::Envelope message{"late-1", mqchat::MessageType::group, "alice", {}, "devs",
-                           "late key", kTime};
+  mqchat::Envelope message{"late-1", mqchat::MessageType::group, "alice", {}, "devs", "late key",
+                           kTime};
   f.broker->publish_from_outside(topics::group_message("devs", "alice"),
                                  mqchat::seal_group(message, me, next));
   auto waiting = f.bob.run({"--json", "listen", "--count", "1", "--timeout", "0.5"});

@@ -70,6 +70,7 @@ TEST_CASE("__complete lists local profiles and config keys without the network",
   auto keys = f.m.run({"__complete", "keys"}).out;
   CHECK(keys ==
         "broker\nqos\nconnect_timeout\nmax_text_bytes\nsession_"
-        "expiry\ncafile\ncert\nkey\ninsecure\nencryption\nrequire_encryption\nverified_only\nprofile\n");
+        "expiry\ncafile\ncert\nkey\ninsecure\nencryption\nrequire_encryption\nverified_"
+        "only\nprofile\n");
   CHECK(f.broker->connects().size() == before);
 }

@@ -34,8 +34,7 @@ std::string hex(const std::string& bytes) {
 TEST_CASE("Ed25519 keys and signatures match RFC 8032's first vector", "[crypto]") {
   auto keys = crypto::signing_keys_from_seed(
       unhex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"));
-  CHECK(hex(keys.public_key) ==
-        "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
+  CHECK(hex(keys.public_key) == "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
   auto sig = crypto::sign("", keys.secret_key);
   CHECK(hex(sig) ==
         "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e3970"
@@ -89,11 +88,11 @@ TEST_CASE("base64 is strict and sized", "[crypto]") {
   CHECK(crypto::to_base64("f") == "Zg==");
   CHECK(crypto::to_base64("foobar") == "Zm9vYmFy");
   CHECK(crypto::from_base64("Zm9vYg==") == std::optional<std::string>("foob"));
-  CHECK_FALSE(crypto::from_base64("Zm9vYg"));    // padding missing
-  CHECK_FALSE(crypto::from_base64("Zm9v!mFy"));  // not the alphabet
+  CHECK_FALSE(crypto::from_base64("Zm9vYg"));     // padding missing
+  CHECK_FALSE(crypto::from_base64("Zm9v!mFy"));   // not the alphabet
   CHECK_FALSE(crypto::from_base64(" Zm9vYmFy"));  // white space
   CHECK_FALSE(crypto::from_base64("Zm9vYmF\n"));
-  CHECK_FALSE(crypto::from_base64("Zg=a"));      // '=' inside
+  CHECK_FALSE(crypto::from_base64("Zg=a"));  // '=' inside
   CHECK_FALSE(crypto::from_base64("Z==="));
   CHECK(crypto::from_base64("") == std::optional<std::string>(""));
   CHECK(crypto::from_base64("Zg==") == std::optional<std::string>("f"));

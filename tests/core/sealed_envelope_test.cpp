@@ -24,13 +24,13 @@ Identity from_seed(char fill) {
 }
 
 Envelope dm(const std::string& text) {
-  return Envelope{"0123456789abcdef0123456789abcdef", MessageType::dm, "alice", "bob", {}, text,
-                  kTime};
+  return Envelope{
+      "0123456789abcdef0123456789abcdef", MessageType::dm, "alice", "bob", {}, text, kTime};
 }
 
 Envelope group_message(const std::string& text) {
-  return Envelope{"fedcba9876543210fedcba9876543210", MessageType::group, "alice", {}, "devs",
-                  text, kTime};
+  return Envelope{
+      "fedcba9876543210fedcba9876543210", MessageType::group, "alice", {}, "devs", text, kTime};
 }
 
 json changed(std::string payload, const char* field, const std::string& value) {
@@ -169,8 +169,8 @@ TEST_CASE("a key grant travels like a direct message", "[sealed]") {
   BoxKeys for_bob(bob);
   auto key = mqchat::new_sender_key();
   mqchat::KeyGrant grant{"grant-1", "alice", "bob", "devs", key, kTime};
-  auto opened =
-      mqchat::open_direct(json::parse(mqchat::seal_grant(grant, from_alice, bob.public_key)), for_bob);
+  auto opened = mqchat::open_direct(
+      json::parse(mqchat::seal_grant(grant, from_alice, bob.public_key)), for_bob);
   REQUIRE(opened.grant);
   CHECK_FALSE(opened.message);
   CHECK(opened.grant->group == "devs");
@@ -210,8 +210,9 @@ TEST_CASE("a sealed group message opens with the sender key and its signature", 
     refuse(j, "ops", "alice", key, alice.public_key, "signature");
     refuse(j, "devs", "bob", key, alice.public_key, "signature");
   }
-  SECTION("a changed ciphertext") { refuse(flipped(j, "ct", 5), "devs", "alice", key,
-                                           alice.public_key, "signature"); }
+  SECTION("a changed ciphertext") {
+    refuse(flipped(j, "ct", 5), "devs", "alice", key, alice.public_key, "signature");
+  }
   SECTION("a key the member does not have") {
     refuse(j, "devs", "alice", mqchat::new_sender_key(), alice.public_key, "another sender key");
   }

@@ -28,8 +28,8 @@ mqchat::Identity from_seed(char fill) {
 const Keys& keys() {
   static const Keys k = [] {
     mqchat::set_crypto_ops(mqchat::paho::sodium_ops());
-    return Keys{from_seed('a'), from_seed('b'), {"00112233445566778899aabbccddeeff",
-                                                 std::string(32, 'k')}};
+    return Keys{
+        from_seed('a'), from_seed('b'), {"00112233445566778899aabbccddeeff", std::string(32, 'k')}};
   }();
   return k;
 }

@@ -84,8 +84,7 @@ TEST_CASE("a spy on the broker and its database see none of the texts", "[e2e]")
   auto spy = start_spy(c.broker);
   c.alice.send(c.bob, "secret direct text");
   group_send(c.alice, "Group_1", "secret group text");
-  REQUIRE_EXIT(c.alice.run({"send", "--lines", "bob"}, with_input("secret line text\n")),
-               0);
+  REQUIRE_EXIT(c.alice.run({"send", "--lines", "bob"}, with_input("secret line text\n")), 0);
   auto seen = spy_lines(c.broker, *spy);
   CHECK(payloads_on(seen, "mqchat/v1/inbox/bob/alice").size() >= 2);
   CHECK(payloads_on(seen, "mqchat/v1/groups/Group_1/msg/alice").size() >= 1);
@@ -115,8 +114,12 @@ TEST_CASE("a spy on the broker and its database see none of the texts", "[e2e]")
 TEST_CASE("a forged envelope in alice's name is never verified", "[e2e]") {
   Chat c;
   c.alice.send(c.bob, "from alice");
-  nlohmann::json forged = {{"v", 1},          {"id", "forged-1"}, {"type", "dm"},
-                           {"from", "alice"}, {"to", "bob"},      {"text", "send me money"},
+  nlohmann::json forged = {{"v", 1},
+                           {"id", "forged-1"},
+                           {"type", "dm"},
+                           {"from", "alice"},
+                           {"to", "bob"},
+                           {"text", "send me money"},
                            {"sent_at", "2026-11-25T10:00:00.000Z"}};
   mosquitto_pub(c.broker.port(),
                 {"-q", "1", "-t", "mqchat/v1/inbox/bob/alice", "-m", forged.dump()});
@@ -136,7 +139,8 @@ TEST_CASE("a forged envelope in alice's name is never verified", "[e2e]") {
   SECTION("--verified-only does not show it") {
     auto r = c.bob.run({"listen", "--json", "--verified-only", "--count", "2", "--timeout", "15"});
     REQUIRE_EXIT(r, 0);
-    CHECK(texts_of(parse_json_lines(r.out)) == std::vector<std::string>{"from alice", "still alice"});
+    CHECK(texts_of(parse_json_lines(r.out)) ==
+          std::vector<std::string>{"from alice", "still alice"});
     CHECK_THAT(r.err, Catch::Contains("--verified-only"));
   }
 }
