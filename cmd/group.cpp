@@ -117,7 +117,6 @@ void run_leave(const GroupOptions& opts, Context& ctx) {
   try {
     sealer = admitted_sealer(ctx, profile, opts.group, settings);
   } catch (const Error& e) {
-    if (e.code() != ExitCode::not_found) throw;
     ctx.warn(std::string("leaving '") + opts.group + "' without a notice: " + e.what());
   }
   change_membership(ctx, profile, opts.group, false, [&](Transport& t, const MessageSink&) {

@@ -14,9 +14,9 @@ std::optional<IncomingMessage> LoopLookupTransport::next_message(Millis timeout)
     auto msg = connection_.next_message(std::max(left, Millis(0)));
     if (!msg) return std::nullopt;
     auto kind = topics::parse(msg->topic).kind;
-    if (kind == Kind::sync) return msg;
-    if (kind == Kind::user) {
-      later_.push_back(*msg);  // the loop also sees it (a known recipient's entry changed)
+    if (subscribed_.count(msg->topic)) {
+      // The loop sees the entry too (a known recipient's entry may have changed).
+      if (kind == Kind::user) later_.push_back(*msg);
       return msg;
     }
     later_.push_back(std::move(*msg));

@@ -2,6 +2,7 @@
 
 #include <deque>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "core/transport.hpp"
@@ -27,6 +28,7 @@ class LoopLookupTransport final : public Transport {
   void wait(std::uint64_t ticket) override { connection_.wait(ticket); }
   void subscribe(const std::vector<std::string>& filters, int qos, bool no_local) override {
     connection_.subscribe(filters, qos, no_local);
+    subscribed_.insert(filters.begin(), filters.end());
   }
   void unsubscribe(const std::vector<std::string>& filters) override {
     connection_.unsubscribe(filters);
@@ -38,6 +40,9 @@ class LoopLookupTransport final : public Transport {
  private:
   Transport& connection_;
   std::deque<IncomingMessage>& later_;
+  // The lookup's own topics (its entry and its marker): a hand-off lookup running at the same
+  // time has markers and entries of its own, which must reach the loop.
+  std::set<std::string> subscribed_;
 };
 
 }  // namespace mqchat

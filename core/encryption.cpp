@@ -76,6 +76,15 @@ Sealer::Sealer(StateStore& store, const std::string& me, EncryptionPolicy policy
 }
 
 std::optional<std::string> Sealer::checked_key(const UserRecord& record) {
+  // A pinned user whose entry lost its key is a key change, not an older mqchat: anyone who can
+  // publish could otherwise rewrite the entry and have us send in plain text.
+  if (auto pinned = pins_.find(record.name); record.key.empty() && pinned != pins_.end()) {
+    throw not_found_error("the directory entry of '" + record.name + "' no longer has the key " +
+                          fingerprint_of(pinned->second) + " pinned for them, or any key: not " +
+                          "sending in plain text (if " + record.name + " really went back to an " +
+                          "mqchat without encryption, remove the pin with 'mqchat trust " +
+                          record.name + "' once they have a key again)");
+  }
   if (record.key.empty()) {
     if (policy_.required) {
       throw not_found_error("'" + record.name + "' has no encryption key (an mqchat without " +
@@ -124,13 +133,15 @@ void Sealer::admit_group(const DirectoryReader& reader, const std::string& group
       keyless.push_back(m.name);
     }
   }
+  // A member without a key cannot read sealed messages, but a keyless record is also what a
+  // forger would add to push the whole group into plain text: seal for the others and say so
+  // (the setting encryption off is the way to include such members).
   if (!keyless.empty()) {
     warn_("'" + keyless.front() + "'" +
           (keyless.size() > 1 ? " and " + std::to_string(keyless.size() - 1) + " more" : "") +
           " in '" + group + "' ha" + (keyless.size() > 1 ? "ve" : "s") +
-          " no encryption key (an older mqchat): sending to the group in plain text");
-    groups_[group] = std::nullopt;
-    return;
+          " no encryption key (an older mqchat) and cannot read what is sealed for the others");
+    for (const auto& name : keyless) members.erase(name);
   }
   auto own = group_keys_->own(group);
   if (own && own->members == members) {

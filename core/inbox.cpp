@@ -1,6 +1,7 @@
 #include "core/inbox.hpp"
 
 #include "core/crypto/crypto.hpp"
+#include "core/files.hpp"
 #include "core/pending_inbox.hpp"
 
 namespace mqchat {
@@ -154,9 +155,20 @@ std::optional<Envelope> Inbox::open_sealed_direct(const IncomingMessage& msg,
 
 void Inbox::take_grant(const KeyGrant& g, const std::string& sender_key, const WarningSink& warn) {
   if (seen_.contains(g.id)) return;
-  bool verified = is_pinned(g.from, sender_key, warn);
-  keys_->group_keys->add_received(g.group, g.from, ReceivedKey{g.key, sender_key, verified});
   seen_.add(g.id);
+  // Only for our groups: anyone can publish grants, and each one kept costs a line of the store.
+  if (!groups_.count(g.group)) return;
+  bool verified = is_pinned(g.from, sender_key, warn);
+  // A grant sealed by another key than the one pinned for its sender is a forgery (or a key
+  // change not yet trusted): kept, it could replace the member's real key and make their
+  // messages fail to open. Without any pin it is kept, and its messages show unverified.
+  if (!verified && keys_->pinned_key && keys_->pinned_key(g.from)) {
+    ++dropped_;
+    warn("dropped a key grant from '" + g.from + "' for '" + g.group +
+         "': it is not sealed by the key pinned for them");
+    return;
+  }
+  keys_->group_keys->add_received(g.group, g.from, ReceivedKey{g.key, sender_key, verified});
   // Messages of that sender and group that came before their key can be opened now.
   std::vector<IncomingMessage> still_waiting;
   std::vector<IncomingMessage> retry;
@@ -172,9 +184,15 @@ void Inbox::take_grant(const KeyGrant& g, const std::string& sender_key, const W
   for (const auto& m : retry) {
     if (auto e = accept(m, warn)) released_.push_back(std::move(*e));
   }
-  PendingInbox file(keys_->awaiting_file);
-  file.clear();
-  file.stash(awaiting_);
+  rewrite_awaiting();
+}
+
+void Inbox::rewrite_awaiting() {
+  // In one atomic replace: a kill between a truncate and a rewrite would lose messages that
+  // paho acknowledged long ago.
+  std::string content;
+  for (const auto& m : awaiting_) content += PendingInbox::line_for(m);
+  write_file_atomic(keys_->awaiting_file, content);
 }
 
 void Inbox::await_key(const IncomingMessage& msg, const topics::ParsedTopic& topic,
@@ -182,9 +200,7 @@ void Inbox::await_key(const IncomingMessage& msg, const topics::ParsedTopic& top
   if (awaiting_.size() >= kAwaitingLimit) {
     drop(awaiting_.front(), warn, "its sender's key never came");
     awaiting_.erase(awaiting_.begin());
-    PendingInbox file(keys_->awaiting_file);
-    file.clear();
-    file.stash(awaiting_);
+    rewrite_awaiting();
   }
   awaiting_.push_back(msg);
   PendingInbox(keys_->awaiting_file).stash({msg});
@@ -252,7 +268,8 @@ std::optional<Envelope> Inbox::open_sealed_group(const IncomingMessage& msg,
   } catch (const DecodeError& err) {
     return drop(msg, warn, err.what());
   }
-  e.verified = key->verified && is_pinned(topic.from, key->signer, warn);
+  // Checked against the pin now, not when the grant came: a 'trust' since then counts.
+  e.verified = is_pinned(topic.from, key->signer, warn);
   return checked(std::move(e), msg, warn);
 }
 

@@ -85,6 +85,7 @@ class Inbox {
   void await_key(const IncomingMessage& msg, const topics::ParsedTopic& topic,
                  const WarningSink& warn);
   bool is_pinned(const std::string& name, const std::string& key, const WarningSink& warn);
+  void rewrite_awaiting();
   std::optional<Envelope> checked(Envelope envelope, const IncomingMessage& msg,
                                   const WarningSink& warn);
   std::nullopt_t drop(const IncomingMessage& msg, const WarningSink& warn, const std::string& why);

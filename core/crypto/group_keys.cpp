@@ -50,7 +50,11 @@ json GroupKeyStore::load() const {
 void GroupKeyStore::update(const std::function<void(json&)>& change) {
   ensure_private_dir(file_.parent_path());
   auto lock = FileLock::acquire(file_.string() + ".lock");
+  cache_ = json();  // under the lock, read what another process may have written just now
   auto j = load();
+  for (const char* part : {"own", "received"}) {
+    if (!j[part].is_object()) j[part] = json::object();
+  }
   change(j);
   write_file_atomic(file_, j.dump() + "\n");
   cache_ = json();  // read back next time, with the new change time
@@ -88,11 +92,20 @@ void GroupKeyStore::forget_own(const std::string& group) {
 void GroupKeyStore::add_received(const std::string& group, const std::string& from,
                                  const ReceivedKey& key) {
   update([&](json& j) {
+    if (!j["received"][group].is_object()) j["received"][group] = json::object();
     auto& list = j["received"][group][from];
     if (!list.is_array()) list = json::array();
-    json fresh;
+    json fresh = json::array();
     for (const auto& k : list) {
-      if (k.is_object() && k.value("kid", "") != key.key.id) fresh.push_back(k);
+      if (!k.is_object() || !k.contains("kid") || !k["kid"].is_string()) continue;
+      if (k["kid"].get<std::string>() == key.key.id) {
+        // An unverified grant never replaces a verified one of the same id.
+        bool kept_verified =
+            k.contains("verified") && k["verified"].is_boolean() && k["verified"].get<bool>();
+        if (kept_verified && !key.verified) return;
+        continue;
+      }
+      fresh.push_back(k);
     }
     fresh.push_back({{"kid", key.key.id},
                      {"key", crypto::to_base64(key.key.key)},
@@ -106,6 +119,8 @@ void GroupKeyStore::add_received(const std::string& group, const std::string& fr
 void GroupKeyStore::import(const json& snapshot) {
   if (!snapshot.is_object()) return;
   update([&](json& j) {
+    if (!j["own"].is_object()) j["own"] = json::object();
+    if (!j["received"].is_object()) j["received"] = json::object();
     if (snapshot.contains("own") && snapshot["own"].is_object()) {
       for (const auto& [group, entry] : snapshot["own"].items()) {
         if (!j["own"].contains(group)) j["own"][group] = entry;
@@ -116,14 +131,20 @@ void GroupKeyStore::import(const json& snapshot) {
       if (!senders.is_object()) continue;
       for (const auto& [sender, list] : senders.items()) {
         if (!list.is_array()) continue;
+        if (!j["received"][group].is_object()) j["received"][group] = json::object();
         auto& mine = j["received"][group][sender];
         if (!mine.is_array()) mine = json::array();
         for (const auto& k : list) {
+          // Only well-formed entries: a damaged export must not break every later lookup.
+          if (!k.is_object() || !k.contains("kid") || !k["kid"].is_string() || !k.contains("key") ||
+              !k["key"].is_string() || !k.contains("signer") || !k["signer"].is_string()) {
+            continue;
+          }
           bool known = false;
           for (const auto& m : mine)
             known = known ||
                     (m.is_object() && k.is_object() && m.value("kid", "") == k.value("kid", ""));
-          if (!known && k.is_object()) mine.push_back(k);
+          if (!known) mine.push_back(k);
         }
         while (mine.size() > kKeysPerMember) mine.erase(mine.begin());
       }
@@ -134,6 +155,16 @@ void GroupKeyStore::import(const json& snapshot) {
 std::optional<ReceivedKey> GroupKeyStore::received(const std::string& group,
                                                    const std::string& from,
                                                    const std::string& kid) const {
+  try {
+    return find_received(group, from, kid);
+  } catch (const json::exception&) {
+    return std::nullopt;  // a damaged entry (a hand-edited or imported file) is no key
+  }
+}
+
+std::optional<ReceivedKey> GroupKeyStore::find_received(const std::string& group,
+                                                        const std::string& from,
+                                                        const std::string& kid) const {
   auto j = load();
   auto groups = j.find("received");
   if (groups == j.end() || !groups->is_object()) return std::nullopt;

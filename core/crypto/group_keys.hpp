@@ -59,6 +59,8 @@ class GroupKeyStore {
 
  private:
   nlohmann::json load() const;
+  std::optional<ReceivedKey> find_received(const std::string& group, const std::string& from,
+                                           const std::string& kid) const;
   void update(const std::function<void(nlohmann::json&)>& change);
 
   std::filesystem::path file_;

@@ -381,3 +381,63 @@ TEST_CASE("key prints the fingerprint, export and login --key-file keep it", "[e
     }
   }
 }
+
+TEST_CASE("a pinned user's entry that loses its key does not turn sends into plain text", "[e2e]") {
+  Fixture f;
+  REQUIRE(f.alice.run({"send", "bob", "hi"}).code == 0);
+  auto before = f.broker->published_to(topics::inbox("bob", "alice")).size();
+  f.broker->publish_from_outside(topics::user("bob"),
+                                 mqchat::encode(mqchat::UserRecord{"bob", "", kTime}), 1, true);
+  auto r = f.alice.run({"send", "bob", "secret"});
+  CHECK(r.code == 3);
+  CHECK_THAT(r.err, Catch::Contains("not sending in plain text"));
+  CHECK(f.broker->published_to(topics::inbox("bob", "alice")).size() == before);
+}
+
+TEST_CASE("a keyless member added by anyone does not turn a group into plain text",
+          "[e2e][group]") {
+  Fixture f;
+  REQUIRE(f.alice.run({"group", "join", "devs"}).code == 0);
+  REQUIRE(f.bob.run({"group", "join", "devs"}).code == 0);
+  f.broker->publish_from_outside(topics::user("zed"),
+                                 mqchat::encode(mqchat::UserRecord{"zed", "", kTime}), 1, true);
+  f.broker->publish_from_outside(topics::group_member("devs", "zed"),
+                                 mqchat::encode(mqchat::MemberRecord{kTime}), 1, true);
+  auto r = f.alice.run({"group", "send", "devs", "still sealed"});
+  CHECK(r.code == 0);
+  CHECK_THAT(r.err, Catch::Contains("'zed' in 'devs' has no encryption key"));
+  auto sent = f.broker->published_to(topics::group_message("devs", "alice")).back();
+  CHECK(sent.payload.find("still sealed") == std::string::npos);
+  CHECK(json::parse(sent.payload).at("v") == 2);
+  auto got = json_lines(f.bob.run({"--json", "listen", "--timeout", "0.5"}).out);
+  REQUIRE_FALSE(got.empty());
+  CHECK(got.back().at("text") == "still sealed");
+  CHECK(got.back().at("verified") == true);
+}
+
+TEST_CASE("a forged key grant in a member's name is dropped and cannot displace their key",
+          "[e2e][group]") {
+  Fixture f;
+  REQUIRE(f.bob.run({"group", "join", "devs"}).code == 0);
+  REQUIRE(f.alice.run({"group", "join", "devs"}).code == 0);
+  REQUIRE(f.bob.run({"listen", "--timeout", "0.3"}).code == 0);  // bob pins alice, takes her key
+  mqchat::StateStore store(mqchat::StatePaths{f.alice.home(), f.alice.home()});
+  auto own =
+      *mqchat::GroupKeyStore(store.profile_state_dir("alice") / "group_keys.json").own("devs");
+  // mallory grants bob a key under alice's current key id, sealed with mallory's own identity.
+  mqchat::BoxKeys mallory(mqchat::Identity::generate());
+  auto bob_key = *mqchat::crypto::from_base64(profile_of(f.bob, "bob").pinned_keys.at("bob"));
+  auto fake = own.key;
+  fake.key = std::string(32, 'x');
+  mqchat::KeyGrant grant{"forged-grant", "alice", "bob", "devs", fake, kTime};
+  f.broker->publish_from_outside(topics::inbox("bob", "alice"),
+                                 mqchat::seal_grant(grant, mallory, bob_key));
+  REQUIRE(f.alice.run({"group", "send", "devs", "the real one"}).code == 0);
+  auto r = f.bob.run({"--json", "-v", "listen", "--count", "1", "--timeout", "1"});
+  CHECK(r.code == 0);
+  CHECK_THAT(r.err, Catch::Contains("dropped a key grant from 'alice'"));
+  auto got = json_lines(r.out);
+  REQUIRE(got.size() == 1);
+  CHECK(got[0].at("text") == "the real one");
+  CHECK(got[0].at("verified") == true);
+}
