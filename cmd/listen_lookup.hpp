@@ -35,6 +35,7 @@ class LoopLookupTransport final : public Transport {
   }
   std::optional<IncomingMessage> next_message(Millis timeout) override;
   bool is_connected() const override { return connection_.is_connected(); }
+  int mqtt_version() const override { return connection_.mqtt_version(); }
   void disconnect() override {}
 
  private:

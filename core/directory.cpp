@@ -44,25 +44,41 @@ void read_retained(const DirectoryReader& reader, const std::vector<std::string>
   // arrives whole and twice as fast. The marker travels the same QoS 0 path, so it cannot
   // overtake the records; it is published at QoS 1 so its arrival at the broker is confirmed.
   transport.subscribe(all, 0);
-  transport.publish(marker, nonce, 1, false);
 
+  // mosquitto sends a subscription's retained records before anything published after its
+  // SUBACK, so one marker marks their end. aedes (our 3.1.1 test cluster) fetches them from
+  // redis after the SUBACK, and a marker can overtake some (a group's member list came back
+  // with one member of three, now and then): on 3.1.1, markers follow until one round brings
+  // no new record.
+  const int rounds = transport.mqtt_version() >= 5 ? 1 : 4;
   auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    auto left = std::chrono::duration_cast<Millis>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      throw timeout_error("the broker did not finish sending the directory within " +
-                          std::to_string(timeout.count() / 1000) +
-                          " s (it must let mqchat publish and subscribe to mqchat/v1/sync/" +
-                          reader.owner + "/#)");
+  for (int round = 0; round < rounds; ++round) {
+    const std::string token = nonce + "-" + std::to_string(round);
+    transport.publish(marker, token, 1, false);
+    bool got_new = false;
+    for (;;) {
+      auto left = std::chrono::duration_cast<Millis>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) {
+        throw timeout_error("the broker did not finish sending the directory within " +
+                            std::to_string(timeout.count() / 1000) +
+                            " s (it must let mqchat publish and subscribe to mqchat/v1/sync/" +
+                            reader.owner + "/#)");
+      }
+      auto msg = transport.next_message(left);
+      if (!msg) continue;
+      if (msg->topic == marker) {
+        if (msg->payload == token) break;
+        continue;  // an earlier round's marker
+      }
+      if (msg->retained) {
+        got_new = true;
+        on_retained(std::move(*msg));
+      } else if (reader.other &&
+                 topics::parse(msg->topic).kind != topics::ParsedTopic::Kind::sync) {
+        reader.other(std::move(*msg));
+      }
     }
-    auto msg = transport.next_message(left);
-    if (!msg) continue;
-    if (msg->topic == marker) break;
-    if (msg->retained) {
-      on_retained(std::move(*msg));
-    } else if (reader.other && topics::parse(msg->topic).kind != topics::ParsedTopic::Kind::sync) {
-      reader.other(std::move(*msg));
-    }
+    if (round > 0 && !got_new) break;
   }
   transport.unsubscribe(all);
 }

@@ -95,6 +95,7 @@ class HandoffServer::Borrowed final : public Transport {
     return msg;
   }
   bool is_connected() const override { return s_.transport_.is_connected(); }
+  int mqtt_version() const override { return s_.transport_.mqtt_version(); }
   void disconnect() override {}
 
  private:

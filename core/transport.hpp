@@ -103,6 +103,9 @@ class Transport {
   /// which subscriptions of a lost session must be made again.
   virtual std::uint64_t connection_count() const { return 1; }
 
+  /// 5, or 4 when the broker took only MQTT 3.1.1.
+  virtual int mqtt_version() const { return 5; }
+
   /// Sends DISCONNECT (the will is not published) and waits for it to go out.
   virtual void disconnect() = 0;
 };

@@ -256,6 +256,8 @@ class PahoTransport final : public Transport {
 
   bool is_connected() const override { return client_ && client_->is_connected(); }
 
+  int mqtt_version() const override { return version_ == MQTTVERSION_5 ? 5 : 4; }
+
   std::uint64_t connection_count() const override { return connections_->load(); }
 
   void disconnect() override {

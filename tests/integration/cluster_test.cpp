@@ -99,6 +99,13 @@ TEST_CASE("a group spread over both cluster nodes reaches every member once", "[
     u->register_user();
     join(*u, "Group_1");
   }
+  // Each sender seals for the members its node lists: the nodes share retained records with a
+  // delay (mqchat-security(7), BUGS), so wait until both list all three before anyone writes.
+  auto lists_all = [](const User& u) {
+    auto r = u.run({"group", "members", "Group_1", "--json"});
+    return r.exit_code == 0 && parse_json_lines(r.out).size() == 3;
+  };
+  REQUIRE(wait_until([&] { return lists_all(alice) && lists_all(bob); }, 10s));
   auto listed = carol.run({"group", "list", "--json"});
   REQUIRE_EXIT(listed, 0);
   INFO(listed.out);
