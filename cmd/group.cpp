@@ -11,7 +11,6 @@
 #include "cmd/profile_state.hpp"
 #include "cmd/send_lines.hpp"
 #include "cmd/send_retry.hpp"
-#include "core/crypto/identity.hpp"
 #include "core/encryption.hpp"
 #include "core/error.hpp"
 #include "core/format.hpp"
@@ -44,7 +43,7 @@ bool is_member(const Profile& p, const std::string& group) {
 std::unique_ptr<Sealer> admitted_sealer(Context& ctx, const Profile& me, const std::string& group,
                                         const Settings& settings) {
   auto warn = [&ctx](const std::string& m) { ctx.warn(m); };
-  auto sealer = std::make_unique<Sealer>(ctx.store(), me.name, encryption_policy(settings), warn);
+  auto sealer = std::make_unique<Sealer>(ctx.store(), me, encryption_policy(settings), warn);
   if (!sealer->active()) return sealer;
   auto oneshot = ctx.make_transport();
   oneshot->connect(oneshot_options(settings, me.name));
@@ -158,7 +157,7 @@ void run_group_send(const GroupOptions& opts, Context& ctx) {
         auto options = oneshot_options(settings, profile.name);
         transport->connect(options);
         auto warn = [&ctx](const std::string& m) { ctx.warn(m); };
-        Sealer sealer(ctx.store(), profile.name, encryption_policy(settings), warn);
+        Sealer sealer(ctx.store(), profile, encryption_policy(settings), warn);
         sealer.admit_group(
             DirectoryReader{*transport, profile.name, settings.connect_timeout, warn, {}},
             opts.group);
@@ -244,20 +243,14 @@ void run_members(const GroupOptions& opts, Context& ctx) {
   std::size_t width = 4;
   for (const auto& m : members) width = std::max(width, m.name.size());
   ctx.out << std::left << std::setw(static_cast<int>(width) + 2) << "NAME" << std::setw(9)
-          << "STATUS" << (keys ? std::setw(22) : std::setw(0)) << "JOINED"
-          << (keys ? "  KEY       FINGERPRINT" : "") << "\n";
+          << "STATUS" << std::setw(keys ? kKeyedColumnWidth : 0) << "JOINED"
+          << (keys ? kKeyColumnsHeader : "") << "\n";
   for (const auto& m : members) {
     bool online = m.presence && m.presence->online;
     ctx.out << std::setw(static_cast<int>(width) + 2) << m.name << std::setw(9)
-            << (online ? "online" : "offline");
-    if (!keys) {
-      ctx.out << local_time_text(m.record.joined_at) << "\n";
-      continue;
-    }
-    auto user = m.user.value_or(UserRecord{m.name, {}, {}});
-    ctx.out << std::setw(22) << local_time_text(m.record.joined_at) << "  " << std::setw(10)
-            << to_string(key_status(pins, user))
-            << (user.key.empty() ? "-" : fingerprint_of(user.key)) << "\n";
+            << (online ? "online" : "offline") << std::setw(keys ? kKeyedColumnWidth : 0)
+            << local_time_text(m.record.joined_at)
+            << (keys ? key_columns(m.user.value_or(UserRecord{m.name, {}, {}}), pins) : "") << "\n";
   }
   ctx.out << std::flush;
 }

@@ -47,10 +47,8 @@ void run_export(Context& ctx) {
   }
   // The group keys go along, so the other machine reads the groups at once instead of after
   // each member's next rotation.
-  auto exported = nlohmann::json::parse(export_identity(profile.name, identity));
   GroupKeyStore keys(ctx.store().profile_state_dir(profile.name) / "group_keys.json");
-  exported["group_keys"] = keys.snapshot();
-  ctx.out << exported.dump() << "\n" << std::flush;
+  ctx.out << export_identity(profile.name, identity, keys.snapshot()) << std::flush;
 }
 
 struct TrustOptions {
@@ -81,12 +79,7 @@ void run_trust(const TrustOptions& opts, Context& ctx) {
     throw not_found_error("the directory entry of '" + opts.name +
                           "' holds an invalid key: ask them to sign in again");
   }
-  std::string previous;
-  ctx.store().update_profile(profile.name, [&](Profile& p) {
-    auto it = p.pinned_keys.find(opts.name);
-    if (it != p.pinned_keys.end()) previous = it->second;
-    p.pinned_keys[opts.name] = record->key;
-  });
+  auto previous = repin_key(ctx.store(), profile.name, opts.name, record->key);
   bool changed = previous != record->key;
   if (ctx.global.json) {
     print_json_line(ctx.out, {{"name", opts.name},

@@ -78,7 +78,9 @@ std::unique_ptr<ListenKeys> open_sealed_messages(Context& ctx, const Profile& pr
                  PinnedKeys(ctx.store(), profile.name, connect, settings.connect_timeout, warn)});
   inbox.enable_decryption(
       InboxKeys{identity, &keys->group_keys,
-                [k = keys.get()](const std::string& name) { return k->pins.key_of(name); },
+                [k = keys.get()](const std::string& name, const std::string& published) {
+                  return k->pins.key_of(name, published);
+                },
                 state_dir / "awaiting_keys.jsonl"});
   return keys;
 }
@@ -280,6 +282,7 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
       // failed write).
       if (idle || Clock::now() >= next_housekeeping) {
         groups.poll();
+        if (keys) keys->pins.refresh();
         if (output_closed(ctx.out_fd)) output_open = false;
         next_housekeeping = Clock::now() + kHousekeeping;
       }

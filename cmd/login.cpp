@@ -26,14 +26,9 @@ struct LoginOptions {
   bool save_password = false;
 };
 
-// What --key-file holds: the identity, and the group keys of the machine that exported it.
-struct KeyFile {
-  Identity identity;
-  nlohmann::json group_keys;
-};
-
-// The identity in --key-file (a file, or - for stdin), as 'mqchat key export' wrote it.
-std::optional<KeyFile> identity_from_file(const LoginOptions& opts, Context& ctx) {
+// The identity in --key-file (a file, or - for stdin), as 'mqchat key export' wrote it, with the
+// group keys of the machine that exported it.
+std::optional<IdentityExport> identity_from_file(const LoginOptions& opts, Context& ctx) {
   if (!opts.key_file) return std::nullopt;
   std::string text;
   if (*opts.key_file == "-") {
@@ -43,16 +38,13 @@ std::optional<KeyFile> identity_from_file(const LoginOptions& opts, Context& ctx
     if (!content) throw usage_error("no key file '" + *opts.key_file + "'");
     text = *content;
   }
-  auto identity = import_identity(text, opts.name);
-  auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  return KeyFile{identity,
-                 j.is_object() && j.contains("group_keys") ? j["group_keys"] : nlohmann::json()};
+  return import_identity(text, opts.name);
 }
 
 // The identity this login keeps: the key file's; else the local profile's; else a new one,
 // which contacts will see as a key change when the user had one.
-Identity identity_for(const std::optional<KeyFile>& from_file, const std::optional<Profile>& local,
-                      const std::string& name, Context& ctx) {
+Identity identity_for(const std::optional<IdentityExport>& from_file,
+                      const std::optional<Profile>& local, const std::string& name, Context& ctx) {
   if (from_file) return from_file->identity;
   if (local && !local->identity.empty()) {
     return Identity::from_secret(local->identity, ctx.store().profile_path(name).string());
@@ -99,16 +91,10 @@ void run_login(const LoginOptions& opts, Context& ctx) {
     profile.pinned_keys[opts.name] = identity.public_base64();
   } else {
     auto session = ctx.make_transport();
-    auto enrolment = login_user(*session, settings, opts.name, phone, identity,
-                                [&](const std::string& m) { warn(m); });
+    auto enrolment = login_user(*session, settings, opts.name, phone, identity, warn);
     profile = enrolment.profile;
     pending_inbox(ctx, profile).stash(enrolment.early_messages);
-    if (!from_file) {
-      ctx.warn("made a new identity key for '" + opts.name + "' on this machine (" +
-               identity.fingerprint() + "): contacts who pinned an earlier one see a key " +
-               "change until they run 'mqchat trust " + opts.name +
-               "' (to keep one key, log in with --key-file from 'mqchat key export')");
-    }
+    tell_new_identity(ctx, opts.name, enrolment.previous_key, identity);
   }
   remember_broker(ctx, profile);
   remember_connection(ctx, profile, settings, opts.save_password);

@@ -1,5 +1,7 @@
 #include "cmd/output.hpp"
 
+#include <algorithm>
+
 #include "core/crypto/identity.hpp"
 #include "core/encryption.hpp"
 
@@ -36,6 +38,12 @@ void add_key_fields(nlohmann::json& j, const UserRecord& record,
   j["fingerprint"] =
       record.key.empty() ? nlohmann::json(nullptr) : nlohmann::json(fingerprint_of(record.key));
   j["key_status"] = to_string(key_status(pins, record));
+}
+
+std::string key_columns(const UserRecord& record, const std::map<std::string, std::string>& pins) {
+  auto status = to_string(key_status(pins, record));
+  status.resize(std::max<std::size_t>(status.size(), 10), ' ');
+  return "  " + status + (record.key.empty() ? "-" : fingerprint_of(record.key));
 }
 
 nlohmann::json profile_json(const Profile& p) {

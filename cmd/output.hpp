@@ -25,6 +25,12 @@ nlohmann::json member_json(const MemberListing& member);
 void add_key_fields(nlohmann::json& j, const UserRecord& record,
                     const std::map<std::string, std::string>& pins);
 
+/// The columns who -v and group members -v add after the last one (padded to kKeyedColumnWidth):
+/// the key status and the fingerprint of RECORD's key; kKeyColumnsHeader is their heading.
+std::string key_columns(const UserRecord& record, const std::map<std::string, std::string>& pins);
+inline constexpr const char* kKeyColumnsHeader = "  KEY       FINGERPRINT";
+inline constexpr int kKeyedColumnWidth = 22;
+
 /// The profile object of --json output (whoami, register, login).
 nlohmann::json profile_json(const Profile& profile);
 

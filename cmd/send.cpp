@@ -70,7 +70,7 @@ void run_send(const SendOptions& opts, Context& ctx) {
       auto recipient = find_user(
           DirectoryReader{*transport, profile.name, settings.connect_timeout, warn, {}}, opts.to);
       if (!recipient) throw no_such_recipient_error(opts.to);
-      Sealer sealer(ctx.store(), profile.name, encryption_policy(settings), warn);
+      Sealer sealer(ctx.store(), profile, encryption_policy(settings), warn);
       sealer.admit_user(*recipient);
       publish_in_order(*transport, envelopes, settings.qos, kWindow, history,
                        reconnection_for(ctx, *transport, options, opts.retry), sealer.encoder());

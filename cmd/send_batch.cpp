@@ -115,7 +115,7 @@ void run_send_batch(Context& ctx) {
   std::optional<std::size_t> first_failed_line;
   std::set<std::string> recipients;
   auto history = open_history(ctx, profile);
-  Sealer sealer(ctx.store(), profile.name, encryption_policy(settings),
+  Sealer sealer(ctx.store(), profile, encryption_policy(settings),
                 [&ctx](const std::string& m) { ctx.warn(m); });
   BatchOutbox outbox(
       *transport, settings.qos, kWindow, history,

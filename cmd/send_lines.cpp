@@ -152,7 +152,7 @@ void send_lines(Context& ctx, const Profile& profile, const Settings& settings,
   transport->connect(options);
   auto warn = [&ctx](const std::string& m) { ctx.warn(m); };
   DirectoryReader reader{*transport, profile.name, settings.connect_timeout, warn, {}};
-  Sealer sealer(ctx.store(), profile.name, encryption_policy(settings), warn);
+  Sealer sealer(ctx.store(), profile, encryption_policy(settings), warn);
   if (!send.lookup.empty()) {
     auto recipient = find_user(reader, send.lookup);
     if (!recipient) throw no_such_recipient_error(send.lookup);

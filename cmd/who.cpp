@@ -6,9 +6,7 @@
 #include "cmd/commands.hpp"
 #include "cmd/output.hpp"
 #include "core/clock.hpp"
-#include "core/crypto/identity.hpp"
 #include "core/directory.hpp"
-#include "core/encryption.hpp"
 #include "core/error.hpp"
 #include "core/format.hpp"
 #include "core/name_cache.hpp"
@@ -65,21 +63,16 @@ void run_who(const WhoOptions& opts, Context& ctx) {
   std::size_t width = 4;
   for (const auto& u : users) width = std::max(width, u.user.name.size());
   ctx.out << std::left << std::setw(static_cast<int>(width) + 2) << "NAME" << std::setw(18)
-          << "PHONE" << std::setw(9) << "STATUS" << (keys ? std::setw(22) : std::setw(0))
-          << "LAST SEEN" << (keys ? "  KEY       FINGERPRINT" : "") << "\n";
+          << "PHONE" << std::setw(9) << "STATUS" << std::setw(keys ? kKeyedColumnWidth : 0)
+          << "LAST SEEN" << (keys ? kKeyColumnsHeader : "") << "\n";
   for (const auto& u : users) {
     bool online = u.presence && u.presence->online;
     if (opts.online && !online) continue;
     ctx.out << std::setw(static_cast<int>(width) + 2) << u.user.name << std::setw(18)
             << (u.user.phone.empty() ? "-" : sanitize_for_terminal(u.user.phone)) << std::setw(9)
-            << (online ? "online" : "offline");
-    if (!keys) {
-      ctx.out << last_seen_text(u, ctx.out_is_terminal) << "\n";
-      continue;
-    }
-    ctx.out << std::setw(22) << last_seen_text(u, ctx.out_is_terminal) << "  " << std::setw(10)
-            << to_string(key_status(pins, u.user))
-            << (u.user.key.empty() ? "-" : fingerprint_of(u.user.key)) << "\n";
+            << (online ? "online" : "offline") << std::setw(keys ? kKeyedColumnWidth : 0)
+            << last_seen_text(u, ctx.out_is_terminal) << (keys ? key_columns(u.user, pins) : "")
+            << "\n";
   }
   ctx.out << std::flush;
 }

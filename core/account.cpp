@@ -122,6 +122,7 @@ Enrolment login_user(Transport& session, const Settings& settings, const std::st
   session.subscribe(filters, 1, true);
   // Subscribed first: the keys the other members grant this machine then reach it.
   for (const auto& [g, member] : memberships) announce_new_device(session, g, name, member);
+  result.previous_key = record.key;
   record = publish_identity(reader, record, identity);
   session.disconnect();
   drain(session, result.early_messages);

@@ -33,6 +33,8 @@ void open_inbox(Transport& session, const std::string& name);
 struct Enrolment {
   Profile profile;
   std::vector<IncomingMessage> early_messages;
+  /// The key the directory entry carried before (login): empty when it had none.
+  std::string previous_key = {};
 };
 
 /// Registers NAME over one connection to a brand-new persistent session: checks that the name

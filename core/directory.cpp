@@ -30,10 +30,44 @@ std::vector<IncomingMessage> read_retained(const DirectoryReader& reader,
   return out;
 }
 
+namespace {
+
+// Publishes TOKEN on MARKER and hands what arrives until it comes back to ON_RETAINED (retained
+// records) or READER.other (anything else of ours); true when a retained record came.
+bool read_until_marker(const DirectoryReader& reader, const std::string& marker,
+                       const std::string& token,
+                       const std::function<void(IncomingMessage&&)>& on_retained,
+                       std::chrono::steady_clock::time_point deadline) {
+  reader.transport.publish(marker, token, 1, false);
+  bool got_retained = false;
+  for (;;) {
+    auto left = std::chrono::duration_cast<Millis>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      throw timeout_error("the broker did not finish sending the directory within " +
+                          std::to_string(reader.timeout.count() / 1000) +
+                          " s (it must let mqchat publish and subscribe to mqchat/v1/sync/" +
+                          reader.owner + "/#)");
+    }
+    auto msg = reader.transport.next_message(left);
+    if (!msg) continue;
+    if (msg->topic == marker) {
+      if (msg->payload == token) return got_retained;
+      continue;  // an earlier round's marker
+    }
+    if (msg->retained) {
+      got_retained = true;
+      on_retained(std::move(*msg));
+    } else if (reader.other && topics::parse(msg->topic).kind != topics::ParsedTopic::Kind::sync) {
+      reader.other(std::move(*msg));
+    }
+  }
+}
+
+}  // namespace
+
 void read_retained(const DirectoryReader& reader, const std::vector<std::string>& filters,
                    const std::function<void(IncomingMessage&&)>& on_retained) {
   Transport& transport = reader.transport;
-  const Millis timeout = reader.timeout;
   const std::string nonce = random_hex(16);
   const std::string marker = topics::sync_marker(reader.owner, nonce);
   // One subscription, marker first: its SUBACK covers every filter before the marker goes out.
@@ -51,34 +85,11 @@ void read_retained(const DirectoryReader& reader, const std::vector<std::string>
   // with one member of three, now and then): on 3.1.1, markers follow until one round brings
   // no new record.
   const int rounds = transport.mqtt_version() >= 5 ? 1 : 4;
-  auto deadline = std::chrono::steady_clock::now() + timeout;
+  const auto deadline = std::chrono::steady_clock::now() + reader.timeout;
   for (int round = 0; round < rounds; ++round) {
-    const std::string token = nonce + "-" + std::to_string(round);
-    transport.publish(marker, token, 1, false);
-    bool got_new = false;
-    for (;;) {
-      auto left = std::chrono::duration_cast<Millis>(deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) {
-        throw timeout_error("the broker did not finish sending the directory within " +
-                            std::to_string(timeout.count() / 1000) +
-                            " s (it must let mqchat publish and subscribe to mqchat/v1/sync/" +
-                            reader.owner + "/#)");
-      }
-      auto msg = transport.next_message(left);
-      if (!msg) continue;
-      if (msg->topic == marker) {
-        if (msg->payload == token) break;
-        continue;  // an earlier round's marker
-      }
-      if (msg->retained) {
-        got_new = true;
-        on_retained(std::move(*msg));
-      } else if (reader.other &&
-                 topics::parse(msg->topic).kind != topics::ParsedTopic::Kind::sync) {
-        reader.other(std::move(*msg));
-      }
-    }
-    if (round > 0 && !got_new) break;
+    bool got = read_until_marker(reader, marker, nonce + "-" + std::to_string(round), on_retained,
+                                 deadline);
+    if (round > 0 && !got) break;
   }
   transport.unsubscribe(all);
 }

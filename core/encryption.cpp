@@ -56,11 +56,21 @@ std::string pin_key(StateStore& store, const std::string& me, const std::string&
   return pinned;
 }
 
-Sealer::Sealer(StateStore& store, const std::string& me, EncryptionPolicy policy, WarningSink warn)
-    : store_(store), me_(me), policy_(policy), warn_(std::move(warn)) {
+std::string repin_key(StateStore& store, const std::string& me, const std::string& name,
+                      const std::string& key) {
+  std::string previous;
+  store.update_profile(me, [&](Profile& p) {
+    auto& pin = p.pinned_keys[name];
+    previous = pin;
+    pin = key;
+  });
+  return previous;
+}
+
+Sealer::Sealer(StateStore& store, const Profile& me, EncryptionPolicy policy, WarningSink warn)
+    : store_(store), me_(me.name), policy_(policy), warn_(std::move(warn)) {
   if (!policy_.enabled) return;
-  auto profile = store_.load_profile(me_);
-  if (!profile || profile->identity.empty()) {
+  if (me.identity.empty()) {
     if (policy_.required) {
       throw not_found_error("'" + me_ + "' has no identity key yet, so nothing can be sent " +
                             "encrypted: run 'mqchat login " + me_ + "' to make one");
@@ -69,9 +79,9 @@ Sealer::Sealer(StateStore& store, const std::string& me, EncryptionPolicy policy
           "' to make one)");
     return;
   }
-  pins_ = profile->pinned_keys;
+  pins_ = me.pinned_keys;
   box_ = std::make_unique<BoxKeys>(
-      Identity::from_secret(profile->identity, store_.profile_path(me_).string()));
+      Identity::from_secret(me.identity, store_.profile_path(me_).string()));
   group_keys_ = std::make_unique<GroupKeyStore>(store_.profile_state_dir(me_) / "group_keys.json");
 }
 
@@ -122,7 +132,8 @@ void Sealer::admit_group(const DirectoryReader& reader, const std::string& group
   std::map<std::string, std::string> members;  // name -> published key (base64)
   std::map<std::string, std::string> keys;     // name -> raw key
   std::vector<std::string> keyless;
-  for (const auto& m : list_members(reader, group)) {
+  // Who is online does not matter for whom the key is for: no presence records.
+  for (const auto& m : list_members(reader, group, /*with_presence=*/false)) {
     if (m.name == me_ || !m.user) continue;  // a record left by a deleted user: nobody to read
     auto key = checked_key(*m.user);
     // A new machine of the member (devices_at) needs the key again, as a new key does.

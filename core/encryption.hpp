@@ -46,6 +46,11 @@ Error key_changed_error(const std::string& name, const std::string& pinned,
 std::string pin_key(StateStore& store, const std::string& me, const std::string& name,
                     const std::string& key);
 
+/// Pins KEY (base64) for NAME in profile ME in place of any earlier pin ('mqchat trust');
+/// returns the key pinned before, empty when there was none.
+std::string repin_key(StateStore& store, const std::string& me, const std::string& name,
+                      const std::string& key);
+
 /// Seals the envelopes of one send end to end. Each recipient and group is admitted first:
 /// its published keys are checked against the pins (trust on first use: a first key is pinned,
 /// a changed one refused), and for a group our sender key is granted to its current members
@@ -54,9 +59,9 @@ std::string pin_key(StateStore& store, const std::string& me, const std::string&
 /// sent in plain text with a warning (refused under EncryptionPolicy::required).
 class Sealer {
  public:
-  /// For profile ME of STORE (its identity and pins); WARN gets one line per plain-text
-  /// recipient or group.
-  Sealer(StateStore& store, const std::string& me, EncryptionPolicy policy, WarningSink warn);
+  /// For profile ME of STORE (its identity and pins, as loaded; first keys are pinned in the
+  /// file); WARN gets one line per plain-text recipient or group.
+  Sealer(StateStore& store, const Profile& me, EncryptionPolicy policy, WarningSink warn);
 
   /// Admits RECORD's user as a recipient of direct messages; throws exit 3 when its key changed
   /// (or it has none and encryption is required).

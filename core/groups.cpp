@@ -62,7 +62,8 @@ std::vector<GroupListing> list_groups(const DirectoryReader& reader) {
   return out;
 }
 
-std::vector<MemberListing> list_members(const DirectoryReader& reader, const std::string& group) {
+std::vector<MemberListing> list_members(const DirectoryReader& reader, const std::string& group,
+                                        bool with_presence) {
   constexpr std::size_t kExactTopicsUpTo = 100;
   auto members = read_members(reader, {topics::group_members(group)})[group];
   if (members.empty()) return {};
@@ -70,10 +71,11 @@ std::vector<MemberListing> list_members(const DirectoryReader& reader, const std
   if (members.size() <= kExactTopicsUpTo) {
     for (const auto& [name, record] : members) {
       filters.push_back(topics::user(name));
-      filters.push_back(topics::presence(name));
+      if (with_presence) filters.push_back(topics::presence(name));
     }
   } else {
-    filters = {topics::all_users(), topics::all_presence()};
+    filters = {topics::all_users()};
+    if (with_presence) filters.push_back(topics::all_presence());
   }
   std::map<std::string, UserRecord> users;
   std::map<std::string, PresenceRecord> presence;

@@ -48,8 +48,10 @@ struct MemberListing {
 
 /// The members of GROUP, sorted by name; empty when the group has none. Reads the member
 /// records first, then the directory entries and presence of just those members (or of
-/// everyone, when the group is large and one wildcard is cheaper than many topics).
-std::vector<MemberListing> list_members(const DirectoryReader& reader, const std::string& group);
+/// everyone, when the group is large and one wildcard is cheaper than many topics). Without
+/// WITH_PRESENCE the presence records are not read (presence stays empty).
+std::vector<MemberListing> list_members(const DirectoryReader& reader, const std::string& group,
+                                        bool with_presence = true);
 
 /// The groups NAME is a member of according to the broker, sorted.
 std::vector<std::string> groups_of(const DirectoryReader& reader, const std::string& name);

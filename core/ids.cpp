@@ -20,8 +20,19 @@ std::mt19937_64& generator() {
 
 }  // namespace
 
+constexpr char kHex[] = "0123456789abcdef";
+
+std::string to_hex(std::string_view bytes) {
+  std::string out;
+  out.reserve(2 * bytes.size());
+  for (unsigned char c : bytes) {
+    out += kHex[c >> 4];
+    out += kHex[c & 0xF];
+  }
+  return out;
+}
+
 std::string random_hex(std::size_t n) {
-  static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(n);
   std::uint64_t bits = 0;

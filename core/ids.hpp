@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 namespace mqchat {
 
@@ -10,5 +11,8 @@ std::string new_message_id();
 
 /// N random lowercase hex digits, for client-id suffixes and sync-marker nonces.
 std::string random_hex(std::size_t n);
+
+/// BYTES as lowercase hex, two digits a byte.
+std::string to_hex(std::string_view bytes);
 
 }  // namespace mqchat

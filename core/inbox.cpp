@@ -49,9 +49,38 @@ std::nullopt_t Inbox::drop(const IncomingMessage& msg, const WarningSink& warn,
 
 std::optional<Envelope> Inbox::accept(const IncomingMessage& msg, const WarningSink& warn) {
   auto topic = topics::parse(msg.topic);
-  if (topic.kind == Kind::inbox && topic.name == me_) return accept_direct(msg, topic, warn);
-  if (topic.kind == Kind::group_message) return accept_group(msg, topic, warn);
-  return drop(msg, warn, "not addressed to '" + me_ + "'");
+  const bool direct = topic.kind == Kind::inbox && topic.name == me_;
+  if (!direct && topic.kind != Kind::group_message) {
+    return drop(msg, warn, "not addressed to '" + me_ + "'");
+  }
+  // Our own group messages come back on MQTT 3.1.1 (no "no local"); they are in the history
+  // already. Other groups' traffic was in flight when the user left.
+  if (!direct && (topic.from == me_ || !groups_.count(topic.name))) return std::nullopt;
+  nlohmann::json j;
+  try {
+    j = parse_payload(msg.payload);
+  } catch (const DecodeError& err) {
+    return drop(msg, warn, err.what());
+  }
+  if (j.is_object() && wire_version(j) >= kSealedVersion) {
+    if (wire_version(j) != kSealedVersion) {
+      return drop(msg, warn,
+                  "wire version " + std::to_string(wire_version(j)) +
+                      " is newer than this mqchat: upgrade it");
+    }
+    if (!keys_) return drop(msg, warn, "it is encrypted, and this profile has no identity key");
+    // A redelivery is dropped before it is decrypted; the id is checked against the sealed one.
+    if (auto id = outer_id(j); id && seen_.contains(*id)) return std::nullopt;
+    return direct ? open_sealed_direct(msg, j, topic, warn)
+                  : open_sealed_group(msg, j, topic, warn);
+  }
+  Envelope e;
+  try {
+    e = plain_envelope_from_json(j);
+  } catch (const DecodeError& err) {
+    return drop(msg, warn, err.what());
+  }
+  return checked(std::move(e), msg, topic, warn);
 }
 
 std::vector<Envelope> Inbox::take_released() {
@@ -60,10 +89,10 @@ std::vector<Envelope> Inbox::take_released() {
   return out;
 }
 
-bool Inbox::is_pinned(const std::string& name, const std::string& key, const WarningSink& warn) {
-  auto pinned = keys_->pinned_key ? keys_->pinned_key(name) : std::nullopt;
+Inbox::Pin Inbox::pin_of(const std::string& name, const std::string& key, const WarningSink& warn) {
   auto published = crypto::to_base64(key);
-  if (pinned && *pinned == published) return true;
+  auto pinned = keys_->pinned_key ? keys_->pinned_key(name, published) : std::nullopt;
+  if (pinned && *pinned == published) return Pin::matches;
   if (warned_.insert(name + "\n" + published).second) {
     if (!pinned) {
       warn("no key is known for '" + name + "' (no directory entry with one): its messages are " +
@@ -74,11 +103,30 @@ bool Inbox::is_pinned(const std::string& name, const std::string& key, const War
            " has a new key, compare fingerprints and run " + "'mqchat trust " + name + "')");
     }
   }
-  return false;
+  return pinned ? Pin::other : Pin::none;
+}
+
+std::optional<std::string> Inbox::mismatch(const Envelope& e,
+                                           const topics::ParsedTopic& topic) const {
+  const bool direct = topic.kind == Kind::inbox;
+  if (direct && e.type != MessageType::dm)
+    return std::string("an inbox message must have type 'dm'");
+  if (!direct && e.type == MessageType::dm) {
+    return std::string("a group message cannot have type 'dm'");
+  }
+  if (e.from != topic.from) {
+    return "it claims to be from '" + e.from + "' but was sent as '" + topic.from + "'";
+  }
+  if (direct && e.to != me_) return "it is addressed to '" + e.to + "'";
+  if (!direct && e.group != topic.name) {
+    return "it names group '" + e.group + "' but was sent to '" + topic.name + "'";
+  }
+  return std::nullopt;
 }
 
 std::optional<Envelope> Inbox::checked(Envelope e, const IncomingMessage& msg,
-                                       const WarningSink& warn) {
+                                       const topics::ParsedTopic& topic, const WarningSink& warn) {
+  if (auto why = mismatch(e, topic)) return drop(msg, warn, *why);
   if (seen_.contains(e.id)) return std::nullopt;
   if (verified_only_ && !e.verified) {
     seen_.add(e.id);  // judged: a redelivery is not judged again
@@ -87,45 +135,10 @@ std::optional<Envelope> Inbox::checked(Envelope e, const IncomingMessage& msg,
   return e;
 }
 
-std::optional<Envelope> Inbox::accept_direct(const IncomingMessage& msg,
-                                             const topics::ParsedTopic& topic,
-                                             const WarningSink& warn) {
-  nlohmann::json j;
-  try {
-    j = parse_payload(msg.payload);
-  } catch (const DecodeError& err) {
-    return drop(msg, warn, err.what());
-  }
-  if (j.is_object() && wire_version(j) >= kSealedVersion) {
-    return open_sealed_direct(msg, j, topic, warn);
-  }
-  Envelope e;
-  try {
-    e = plain_envelope_from_json(j);
-  } catch (const DecodeError& err) {
-    return drop(msg, warn, err.what());
-  }
-  if (e.type != MessageType::dm) return drop(msg, warn, "an inbox message must have type 'dm'");
-  if (e.from != topic.from) {
-    return drop(msg, warn,
-                "it claims to be from '" + e.from + "' but was sent as '" + topic.from + "'");
-  }
-  if (e.to != me_) return drop(msg, warn, "it is addressed to '" + e.to + "'");
-  return checked(std::move(e), msg, warn);
-}
-
 std::optional<Envelope> Inbox::open_sealed_direct(const IncomingMessage& msg,
                                                   const nlohmann::json& j,
                                                   const topics::ParsedTopic& topic,
                                                   const WarningSink& warn) {
-  if (wire_version(j) != kSealedVersion) {
-    return drop(msg, warn,
-                "wire version " + std::to_string(wire_version(j)) +
-                    " is newer than this mqchat: upgrade it");
-  }
-  if (!keys_) return drop(msg, warn, "it is encrypted, and this profile has no identity key");
-  // A redelivery is dropped before it is decrypted; the id is checked against the sealed one.
-  if (auto id = outer_id(j); id && seen_.contains(*id)) return std::nullopt;
   OpenedDirect opened;
   try {
     opened = open_direct(j, *box_);
@@ -143,14 +156,9 @@ std::optional<Envelope> Inbox::open_sealed_direct(const IncomingMessage& msg,
     return std::nullopt;
   }
   Envelope e = std::move(*opened.message);
-  if (e.from != topic.from) {
-    return drop(msg, warn,
-                "it claims to be from '" + e.from + "' but was sent as '" + topic.from + "'");
-  }
-  if (e.to != me_) return drop(msg, warn, "it is addressed to '" + e.to + "'");
   e.encrypted = true;
-  e.verified = is_pinned(e.from, opened.sender_key, warn);
-  return checked(std::move(e), msg, warn);
+  e.verified = e.from == topic.from && pin_of(e.from, opened.sender_key, warn) == Pin::matches;
+  return checked(std::move(e), msg, topic, warn);
 }
 
 void Inbox::take_grant(const KeyGrant& g, const std::string& sender_key, const WarningSink& warn) {
@@ -158,29 +166,27 @@ void Inbox::take_grant(const KeyGrant& g, const std::string& sender_key, const W
   seen_.add(g.id);
   // Only for our groups: anyone can publish grants, and each one kept costs a line of the store.
   if (!groups_.count(g.group)) return;
-  bool verified = is_pinned(g.from, sender_key, warn);
   // A grant sealed by another key than the one pinned for its sender is a forgery (or a key
   // change not yet trusted): kept, it could replace the member's real key and make their
   // messages fail to open. Without any pin it is kept, and its messages show unverified.
-  if (!verified && keys_->pinned_key && keys_->pinned_key(g.from)) {
+  auto pin = pin_of(g.from, sender_key, warn);
+  if (pin == Pin::other) {
     ++dropped_;
     warn("dropped a key grant from '" + g.from + "' for '" + g.group +
          "': it is not sealed by the key pinned for them");
     return;
   }
-  keys_->group_keys->add_received(g.group, g.from, ReceivedKey{g.key, sender_key, verified});
+  keys_->group_keys->add_received(g.group, g.from,
+                                  ReceivedKey{g.key, sender_key, pin == Pin::matches});
   // Messages of that sender and group that came before their key can be opened now.
-  std::vector<IncomingMessage> still_waiting;
   std::vector<IncomingMessage> retry;
+  std::vector<IncomingMessage> still_waiting;
   for (auto& m : awaiting_) {
     auto t = topics::parse(m.topic);
     (t.name == g.group && t.from == g.from ? retry : still_waiting).push_back(std::move(m));
   }
-  if (retry.empty()) {
-    awaiting_ = std::move(still_waiting);
-    return;
-  }
   awaiting_ = std::move(still_waiting);
+  if (retry.empty()) return;
   for (const auto& m : retry) {
     if (auto e = accept(m, warn)) released_.push_back(std::move(*e));
   }
@@ -210,48 +216,10 @@ void Inbox::await_key(const IncomingMessage& msg, const topics::ParsedTopic& top
   }
 }
 
-std::optional<Envelope> Inbox::accept_group(const IncomingMessage& msg,
-                                            const topics::ParsedTopic& topic,
-                                            const WarningSink& warn) {
-  // Our own messages come back on MQTT 3.1.1 (no "no local"); they are in the history already.
-  if (topic.from == me_ || !groups_.count(topic.name)) return std::nullopt;
-  nlohmann::json j;
-  try {
-    j = parse_payload(msg.payload);
-  } catch (const DecodeError& err) {
-    return drop(msg, warn, err.what());
-  }
-  if (j.is_object() && wire_version(j) >= kSealedVersion) {
-    return open_sealed_group(msg, j, topic, warn);
-  }
-  Envelope e;
-  try {
-    e = plain_envelope_from_json(j);
-  } catch (const DecodeError& err) {
-    return drop(msg, warn, err.what());
-  }
-  if (e.type == MessageType::dm) return drop(msg, warn, "a group message cannot have type 'dm'");
-  if (e.from != topic.from) {
-    return drop(msg, warn,
-                "it claims to be from '" + e.from + "' but was sent as '" + topic.from + "'");
-  }
-  if (e.group != topic.name) {
-    return drop(msg, warn, "it names group '" + e.group + "' but was sent to '" + topic.name + "'");
-  }
-  return checked(std::move(e), msg, warn);
-}
-
 std::optional<Envelope> Inbox::open_sealed_group(const IncomingMessage& msg,
                                                  const nlohmann::json& j,
                                                  const topics::ParsedTopic& topic,
                                                  const WarningSink& warn) {
-  if (wire_version(j) != kSealedVersion) {
-    return drop(msg, warn,
-                "wire version " + std::to_string(wire_version(j)) +
-                    " is newer than this mqchat: upgrade it");
-  }
-  if (!keys_) return drop(msg, warn, "it is encrypted, and this profile has no identity key");
-  if (auto id = outer_id(j); id && seen_.contains(*id)) return std::nullopt;
   std::optional<ReceivedKey> key;
   try {
     key = keys_->group_keys->received(topic.name, topic.from, group_key_id(j));
@@ -269,8 +237,8 @@ std::optional<Envelope> Inbox::open_sealed_group(const IncomingMessage& msg,
     return drop(msg, warn, err.what());
   }
   // Checked against the pin now, not when the grant came: a 'trust' since then counts.
-  e.verified = is_pinned(topic.from, key->signer, warn);
-  return checked(std::move(e), msg, warn);
+  e.verified = pin_of(topic.from, key->signer, warn) == Pin::matches;
+  return checked(std::move(e), msg, topic, warn);
 }
 
 void Inbox::record(const Envelope& envelope) {

@@ -27,8 +27,10 @@ struct InboxKeys {
   /// The group sender keys of the profile; must outlive the inbox.
   GroupKeyStore* group_keys = nullptr;
   /// The public key (base64) pinned for NAME, pinning the directory's on first contact; nullopt
-  /// when no key is known for NAME.
-  std::function<std::optional<std::string>(const std::string& name)> pinned_key;
+  /// when no key is known for NAME. PUBLISHED is the key a message was sealed with: when it is
+  /// the pin known already, nothing needs reading (see PinnedKeys).
+  std::function<std::optional<std::string>(const std::string& name, const std::string& published)>
+      pinned_key;
   /// Where group messages wait for the key of their sender, which may arrive after them.
   std::filesystem::path awaiting_file;
 };
@@ -71,10 +73,10 @@ class Inbox {
   std::size_t dropped() const { return dropped_; }
 
  private:
-  std::optional<Envelope> accept_direct(const IncomingMessage& msg,
-                                        const topics::ParsedTopic& topic, const WarningSink& warn);
-  std::optional<Envelope> accept_group(const IncomingMessage& msg, const topics::ParsedTopic& topic,
-                                       const WarningSink& warn);
+  // How a sender's key stands against the pin: it is the one pinned, none is pinned (nor in the
+  // directory), or another one is.
+  enum class Pin { matches, none, other };
+
   std::optional<Envelope> open_sealed_direct(const IncomingMessage& msg, const nlohmann::json& j,
                                              const topics::ParsedTopic& topic,
                                              const WarningSink& warn);
@@ -84,10 +86,12 @@ class Inbox {
   void take_grant(const KeyGrant& grant, const std::string& sender_key, const WarningSink& warn);
   void await_key(const IncomingMessage& msg, const topics::ParsedTopic& topic,
                  const WarningSink& warn);
-  bool is_pinned(const std::string& name, const std::string& key, const WarningSink& warn);
+  Pin pin_of(const std::string& name, const std::string& key, const WarningSink& warn);
   void rewrite_awaiting();
+  /// Why envelope E cannot have come on TOPIC (type, sender, recipient or group), if it cannot.
+  std::optional<std::string> mismatch(const Envelope& e, const topics::ParsedTopic& topic) const;
   std::optional<Envelope> checked(Envelope envelope, const IncomingMessage& msg,
-                                  const WarningSink& warn);
+                                  const topics::ParsedTopic& topic, const WarningSink& warn);
   std::nullopt_t drop(const IncomingMessage& msg, const WarningSink& warn, const std::string& why);
 
   std::string me_;

@@ -5,21 +5,12 @@
 #include <nlohmann/json.hpp>
 
 #include "core/files.hpp"
+#include "core/ids.hpp"
 #include "core/names.hpp"
 
 namespace mqchat {
 
 namespace {
-
-std::string to_hex(const std::string& bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out += kHex[c >> 4];
-    out += kHex[c & 0xF];
-  }
-  return out;
-}
 
 // Appends TEXT (valid UTF-8) as a JSON string. Written out by hand because it runs in paho's
 // arrival callback for every message a listen receives, where building a JSON object and

@@ -18,10 +18,10 @@ PinnedKeys::PinnedKeys(StateStore& store, std::string me, Connect connect, Milli
       connect_(std::move(connect)),
       timeout_(timeout),
       warn_(std::move(warn)) {
-  reload_if_changed();
+  refresh();
 }
 
-void PinnedKeys::reload_if_changed() {
+void PinnedKeys::refresh() {
   // 'mqchat trust' and sends pin keys too: follow the profile file.
   std::error_code ec;
   auto time = std::filesystem::last_write_time(store_.profile_path(me_), ec);
@@ -30,8 +30,11 @@ void PinnedKeys::reload_if_changed() {
   loaded_at_ = time;
 }
 
-std::optional<std::string> PinnedKeys::key_of(const std::string& name) {
-  reload_if_changed();
+std::optional<std::string> PinnedKeys::key_of(const std::string& name,
+                                              const std::string& published) {
+  // The common case, every message of a drain: the key is the one pinned; no file is looked at.
+  if (auto it = pins_.find(name); it != pins_.end() && it->second == published) return it->second;
+  refresh();
   if (auto it = pins_.find(name); it != pins_.end()) return it->second;
   auto now = std::chrono::steady_clock::now();
   if (auto it = missing_.find(name); it != missing_.end() && now - it->second < kAskAgainAfter) {

@@ -25,12 +25,16 @@ class PinnedKeys {
   PinnedKeys(StateStore& store, std::string me, Connect connect, Millis timeout, WarningSink warn);
 
   /// The public key (base64) pinned for NAME, pinning the directory's on first contact;
-  /// nullopt when NAME has no entry with a key (or the directory could not be read).
-  std::optional<std::string> key_of(const std::string& name);
+  /// nullopt when NAME has no entry with a key (or the directory could not be read). PUBLISHED
+  /// is the key a message came with: the profile is read again ('mqchat trust' and sends pin
+  /// keys too) when the pin known here is missing or another one, else only by refresh().
+  std::optional<std::string> key_of(const std::string& name, const std::string& published);
+
+  /// Reads the profile's pins again when the file changed (a stat): the listen calls it in its
+  /// housekeeping, so that a 'trust' counts within moments, without a stat per message.
+  void refresh();
 
  private:
-  void reload_if_changed();
-
   StateStore& store_;
   std::string me_;
   Connect connect_;

@@ -1,6 +1,7 @@
 #include "core/crypto/crypto.hpp"
 
 #include "core/error.hpp"
+#include "core/ids.hpp"
 
 namespace mqchat::crypto {
 
@@ -156,14 +157,11 @@ std::optional<std::string> from_base64(std::string_view text, std::size_t size) 
 }
 
 std::string fingerprint(std::string_view public_key) {
-  static const char* digits = "0123456789abcdef";
+  auto digits = to_hex(hash(public_key, 16));
   std::string out;
-  auto h = hash(public_key, 16);
-  for (std::size_t i = 0; i < h.size(); ++i) {
-    auto b = static_cast<unsigned char>(h[i]);
-    if (i > 0 && i % 2 == 0) out += ' ';
-    out += digits[b >> 4];
-    out += digits[b & 15];
+  for (std::size_t i = 0; i < digits.size(); i += 4) {
+    if (i > 0) out += ' ';
+    out += digits.substr(i, 4);
   }
   return out;
 }

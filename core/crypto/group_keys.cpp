@@ -15,24 +15,67 @@ namespace {
 
 constexpr std::size_t kKeysPerMember = 8;
 
+// The string at KEY of object J, if there is one: the file may be hand-edited or imported.
+std::optional<std::string> string_at(const json& j, const char* key) {
+  if (!j.is_object()) return std::nullopt;
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+
 std::optional<SenderKey> sender_key_from(const json& j) {
-  if (!j.is_object() || !j.contains("kid") || !j["kid"].is_string() || !j.contains("key") ||
-      !j["key"].is_string()) {
-    return std::nullopt;
+  auto kid = string_at(j, "kid");
+  auto text = string_at(j, "key");
+  auto key = text ? crypto::from_base64(*text, sz::kAeadKey) : std::nullopt;
+  if (!kid || !key) return std::nullopt;
+  return SenderKey{*kid, *key};
+}
+
+std::optional<ReceivedKey> received_from(const json& j) {
+  auto key = sender_key_from(j);
+  auto text = string_at(j, "signer");
+  auto signer = text ? crypto::from_base64(*text, sz::kSignPublic) : std::nullopt;
+  if (!key || !signer) return std::nullopt;
+  auto verified = j.find("verified");
+  return ReceivedKey{*key, *signer,
+                     verified != j.end() && verified->is_boolean() && verified->get<bool>()};
+}
+
+json to_json(const ReceivedKey& key) {
+  return {{"kid", key.key.id},
+          {"key", crypto::to_base64(key.key.key)},
+          {"signer", crypto::to_base64(key.signer)},
+          {"verified", key.verified}};
+}
+
+// Adds KEY to the received keys LIST of one member: it replaces an entry of the same id, unless
+// that one was verified and KEY is not; the newest kKeysPerMember are kept.
+void merge_received(json& list, const ReceivedKey& key) {
+  if (!list.is_array()) list = json::array();
+  json kept = json::array();
+  for (const auto& entry : list) {
+    auto old = received_from(entry);
+    if (!old) continue;
+    if (old->key.id == key.key.id) {
+      if (old->verified && !key.verified) return;
+      continue;
+    }
+    kept.push_back(entry);
   }
-  auto key = crypto::from_base64(j["key"].get<std::string>(), sz::kAeadKey);
-  if (!key) return std::nullopt;
-  return SenderKey{j["kid"].get<std::string>(), *key};
+  kept.push_back(to_json(key));
+  while (kept.size() > kKeysPerMember) kept.erase(kept.begin());
+  list = std::move(kept);
 }
 
 }  // namespace
 
 GroupKeyStore::GroupKeyStore(std::filesystem::path file) : file_(std::move(file)) {}
 
-json GroupKeyStore::load() const {
+const json& GroupKeyStore::load() const {
+  static const json kEmpty = {{"own", json::object()}, {"received", json::object()}};
   std::error_code ec;
   auto size = std::filesystem::file_size(file_, ec);
-  if (ec) return json::object();
+  if (ec) return kEmpty;
   auto time = std::filesystem::last_write_time(file_, ec);
   if (!ec && !cache_.is_null() && time == cached_at_ && size == cached_size_) return cache_;
   auto text = read_file(file_);
@@ -41,39 +84,38 @@ json GroupKeyStore::load() const {
     throw failure("'" + file_.string() + "' is damaged: move it away (the groups' senders then " +
                   "grant their keys again at their next message)");
   }
-  cache_ = j;
+  for (const char* part : {"own", "received"}) {
+    if (!j[part].is_object()) j[part] = json::object();
+  }
+  cache_ = std::move(j);
   cached_at_ = time;
   cached_size_ = size;
-  return j;
+  return cache_;
 }
 
 void GroupKeyStore::update(const std::function<void(json&)>& change) {
   ensure_private_dir(file_.parent_path());
   auto lock = FileLock::acquire(file_.string() + ".lock");
   cache_ = json();  // under the lock, read what another process may have written just now
-  auto j = load();
-  for (const char* part : {"own", "received"}) {
-    if (!j[part].is_object()) j[part] = json::object();
-  }
+  json j = load();
   change(j);
   write_file_atomic(file_, j.dump() + "\n");
   cache_ = json();  // read back next time, with the new change time
 }
 
 std::optional<OwnKey> GroupKeyStore::own(const std::string& group) const {
-  auto j = load();
-  auto it = j.find("own");
-  if (it == j.end() || !it->is_object() || !it->contains(group)) return std::nullopt;
-  const auto& entry = (*it)[group];
-  auto key = sender_key_from(entry);
+  const auto& own = load().at("own");
+  auto entry = own.find(group);
+  if (entry == own.end()) return std::nullopt;
+  auto key = sender_key_from(*entry);
   if (!key) return std::nullopt;
-  OwnKey own{*key, {}};
-  if (entry.contains("members") && entry["members"].is_object()) {
-    for (const auto& [name, published] : entry["members"].items()) {
-      if (published.is_string()) own.members[name] = published.get<std::string>();
+  OwnKey result{*key, {}};
+  if (auto members = entry->find("members"); members != entry->end() && members->is_object()) {
+    for (const auto& [name, granted] : members->items()) {
+      if (granted.is_string()) result.members[name] = granted.get<std::string>();
     }
   }
-  return own;
+  return result;
 }
 
 void GroupKeyStore::set_own(const std::string& group, const OwnKey& key) {
@@ -84,69 +126,38 @@ void GroupKeyStore::set_own(const std::string& group, const OwnKey& key) {
 }
 
 void GroupKeyStore::forget_own(const std::string& group) {
-  update([&](json& j) {
-    if (j.contains("own") && j["own"].is_object()) j["own"].erase(group);
-  });
+  update([&](json& j) { j["own"].erase(group); });
 }
 
 void GroupKeyStore::add_received(const std::string& group, const std::string& from,
                                  const ReceivedKey& key) {
   update([&](json& j) {
-    if (!j["received"][group].is_object()) j["received"][group] = json::object();
-    auto& list = j["received"][group][from];
-    if (!list.is_array()) list = json::array();
-    json fresh = json::array();
-    for (const auto& k : list) {
-      if (!k.is_object() || !k.contains("kid") || !k["kid"].is_string()) continue;
-      if (k["kid"].get<std::string>() == key.key.id) {
-        // An unverified grant never replaces a verified one of the same id.
-        bool kept_verified =
-            k.contains("verified") && k["verified"].is_boolean() && k["verified"].get<bool>();
-        if (kept_verified && !key.verified) return;
-        continue;
-      }
-      fresh.push_back(k);
-    }
-    fresh.push_back({{"kid", key.key.id},
-                     {"key", crypto::to_base64(key.key.key)},
-                     {"signer", crypto::to_base64(key.signer)},
-                     {"verified", key.verified}});
-    while (fresh.size() > kKeysPerMember) fresh.erase(fresh.begin());
-    list = fresh;
+    auto& senders = j["received"][group];
+    if (!senders.is_object()) senders = json::object();
+    merge_received(senders[from], key);
   });
 }
 
 void GroupKeyStore::import(const json& snapshot) {
   if (!snapshot.is_object()) return;
   update([&](json& j) {
-    if (!j["own"].is_object()) j["own"] = json::object();
-    if (!j["received"].is_object()) j["received"] = json::object();
-    if (snapshot.contains("own") && snapshot["own"].is_object()) {
-      for (const auto& [group, entry] : snapshot["own"].items()) {
-        if (!j["own"].contains(group)) j["own"][group] = entry;
+    if (auto own = snapshot.find("own"); own != snapshot.end() && own->is_object()) {
+      for (const auto& [group, entry] : own->items()) {
+        if (!j["own"].contains(group) && sender_key_from(entry)) j["own"][group] = entry;
       }
     }
-    if (!snapshot.contains("received") || !snapshot["received"].is_object()) return;
-    for (const auto& [group, senders] : snapshot["received"].items()) {
+    auto received = snapshot.find("received");
+    if (received == snapshot.end() || !received->is_object()) return;
+    for (const auto& [group, senders] : received->items()) {
       if (!senders.is_object()) continue;
       for (const auto& [sender, list] : senders.items()) {
         if (!list.is_array()) continue;
-        if (!j["received"][group].is_object()) j["received"][group] = json::object();
-        auto& mine = j["received"][group][sender];
-        if (!mine.is_array()) mine = json::array();
-        for (const auto& k : list) {
-          // Only well-formed entries: a damaged export must not break every later lookup.
-          if (!k.is_object() || !k.contains("kid") || !k["kid"].is_string() || !k.contains("key") ||
-              !k["key"].is_string() || !k.contains("signer") || !k["signer"].is_string()) {
-            continue;
-          }
-          bool known = false;
-          for (const auto& m : mine)
-            known = known ||
-                    (m.is_object() && k.is_object() && m.value("kid", "") == k.value("kid", ""));
-          if (!known) mine.push_back(k);
+        auto& mine = j["received"][group];
+        if (!mine.is_object()) mine = json::object();
+        // Only well-formed entries: a damaged export must not break every later lookup.
+        for (const auto& entry : list) {
+          if (auto key = received_from(entry)) merge_received(mine[sender], *key);
         }
-        while (mine.size() > kKeysPerMember) mine.erase(mine.begin());
       }
     }
   });
@@ -155,29 +166,13 @@ void GroupKeyStore::import(const json& snapshot) {
 std::optional<ReceivedKey> GroupKeyStore::received(const std::string& group,
                                                    const std::string& from,
                                                    const std::string& kid) const {
-  try {
-    return find_received(group, from, kid);
-  } catch (const json::exception&) {
-    return std::nullopt;  // a damaged entry (a hand-edited or imported file) is no key
-  }
-}
-
-std::optional<ReceivedKey> GroupKeyStore::find_received(const std::string& group,
-                                                        const std::string& from,
-                                                        const std::string& kid) const {
-  auto j = load();
-  auto groups = j.find("received");
-  if (groups == j.end() || !groups->is_object()) return std::nullopt;
-  auto g = groups->find(group);
-  if (g == groups->end() || !g->is_object()) return std::nullopt;
-  auto list = g->find(from);
-  if (list == g->end() || !list->is_array()) return std::nullopt;
-  for (const auto& k : *list) {
-    if (!k.is_object() || k.value("kid", "") != kid) continue;
-    auto key = sender_key_from(k);
-    auto signer = crypto::from_base64(k.value("signer", ""), sz::kSignPublic);
-    if (!key || !signer) return std::nullopt;
-    return ReceivedKey{*key, *signer, k.value("verified", false)};
+  const auto& groups = load().at("received");
+  auto senders = groups.find(group);
+  if (senders == groups.end() || !senders->is_object()) return std::nullopt;
+  auto list = senders->find(from);
+  if (list == senders->end() || !list->is_array()) return std::nullopt;
+  for (const auto& entry : *list) {
+    if (string_at(entry, "kid") == kid) return received_from(entry);
   }
   return std::nullopt;
 }

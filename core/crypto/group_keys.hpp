@@ -58,9 +58,8 @@ class GroupKeyStore {
   const std::filesystem::path& file() const { return file_; }
 
  private:
-  nlohmann::json load() const;
-  std::optional<ReceivedKey> find_received(const std::string& group, const std::string& from,
-                                           const std::string& kid) const;
+  /// The parsed file ("own" and "received" always objects); empty when there is none.
+  const nlohmann::json& load() const;
   void update(const std::function<void(nlohmann::json&)>& change);
 
   std::filesystem::path file_;

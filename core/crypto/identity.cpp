@@ -27,16 +27,18 @@ std::string Identity::public_base64() const { return crypto::to_base64(public_ke
 std::string Identity::secret_base64() const { return crypto::to_base64(secret_key); }
 std::string Identity::fingerprint() const { return crypto::fingerprint(public_key); }
 
-std::string export_identity(const std::string& name, const Identity& identity) {
+std::string export_identity(const std::string& name, const Identity& identity,
+                            const nlohmann::json& group_keys) {
   nlohmann::json j = {{"mqchat_identity", 1},
                       {"name", name},
                       {"alg", kKeyAlgorithm},
                       {"public", identity.public_base64()},
                       {"secret", identity.secret_base64()}};
+  if (!group_keys.is_null()) j["group_keys"] = group_keys;
   return j.dump() + "\n";
 }
 
-Identity import_identity(std::string_view text, const std::string& name) {
+IdentityExport import_identity(std::string_view text, const std::string& name) {
   auto j = nlohmann::json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   auto field = [&j](const char* key) -> std::string {
     auto it = j.find(key);
@@ -58,7 +60,8 @@ Identity import_identity(std::string_view text, const std::string& name) {
     if (identity.public_base64() != field("public")) {
       throw usage_error("the key file is damaged: its public key does not match its secret key");
     }
-    return identity;
+    auto group_keys = j.find("group_keys");
+    return IdentityExport{identity, group_keys == j.end() ? nlohmann::json() : *group_keys};
   } catch (const Error& e) {
     throw usage_error(e.what());
   }

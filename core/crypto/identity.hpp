@@ -1,5 +1,6 @@
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
@@ -27,12 +28,21 @@ struct Identity {
   std::string fingerprint() const;
 };
 
-/// The text `mqchat key export` writes: one JSON line naming the user and the secret key.
-std::string export_identity(const std::string& name, const Identity& identity);
+/// What `mqchat key export` writes and `login --key-file` reads.
+struct IdentityExport {
+  Identity identity;
+  /// The exporting machine's group keys (a GroupKeyStore snapshot); null when none came.
+  nlohmann::json group_keys;
+};
+
+/// The text `mqchat key export` writes: one JSON line naming the user, with the secret key and
+/// GROUP_KEYS (left out when null).
+std::string export_identity(const std::string& name, const Identity& identity,
+                            const nlohmann::json& group_keys = nullptr);
 
 /// Reads what export_identity wrote; throws a usage Error when TEXT is not an export of NAME's
 /// identity (another user's, a damaged file, a key that does not match its public half).
-Identity import_identity(std::string_view text, const std::string& name);
+IdentityExport import_identity(std::string_view text, const std::string& name);
 
 /// The fingerprint of a base64 public key as published; "(invalid key)" when it is not one.
 std::string fingerprint_of(std::string_view public_base64);

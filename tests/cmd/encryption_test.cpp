@@ -15,10 +15,12 @@
 #include "core/records.hpp"
 #include "core/state_store.hpp"
 #include "core/topics.hpp"
+#include "tests/fakes/alice_and_bob.hpp"
 #include "tests/fakes/fake_transport.hpp"
 #include "tests/fakes/sealed.hpp"
 
 using mqchat::fakes::FakeBroker;
+using mqchat::fakes::json_lines;
 using mqchat::fakes::Machine;
 using nlohmann::json;
 namespace topics = mqchat::topics;
@@ -27,26 +29,7 @@ namespace {
 
 constexpr const char* kTime = "2026-11-25T13:32:07.123Z";
 
-struct Fixture {
-  std::shared_ptr<FakeBroker> broker = std::make_shared<FakeBroker>();
-  Machine alice{broker};
-  Machine bob{broker};
-  Fixture() {
-    REQUIRE(bob.run({"register", "bob"}).code == 0);
-    REQUIRE(alice.run({"register", "alice"}).code == 0);
-  }
-};
-
-std::vector<json> json_lines(const std::string& text) {
-  std::vector<json> out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    auto end = text.find('\n', start);
-    out.push_back(json::parse(text.substr(start, end - start)));
-    start = end + 1;
-  }
-  return out;
-}
+using Fixture = mqchat::fakes::AliceAndBob;
 
 mqchat::Profile profile_of(const Machine& m, const std::string& name) {
   mqchat::StateStore store(mqchat::StatePaths{m.home(), m.home()});
@@ -236,12 +219,9 @@ TEST_CASE("group keys rotate with the members", "[e2e][group]") {
     mqchat::GroupKeyStore carols(store.profile_state_dir("carol") / "group_keys.json");
     CHECK(carols.received("devs", "alice", before_leave.key.id));
     CHECK_FALSE(carols.received("devs", "alice", after.key.id));
-    CHECK_THROWS(mqchat::open_group(
-        json::parse(payload), "devs", "alice", before_leave.key,
-        profile_of(f.alice, "alice").pinned_keys.empty()
-            ? std::string()
-            : mqchat::Identity::from_secret(profile_of(f.alice, "alice").identity, "alice")
-                  .public_key));
+    auto alice = mqchat::Identity::from_secret(profile_of(f.alice, "alice").identity, "alice");
+    CHECK_THROWS(mqchat::open_group(json::parse(payload), "devs", "alice", before_leave.key,
+                                    alice.public_key));
     auto r = f.bob.run({"--json", "listen", "--group", "devs", "--timeout", "0.5"});
     auto lines = json_lines(r.out);
     REQUIRE(lines.size() >= 2);  // carol's leave notice and the message

@@ -8,21 +8,11 @@
 #include "tests/fakes/fake_transport.hpp"
 
 using mqchat::fakes::FakeBroker;
+using mqchat::fakes::json_lines;
 using mqchat::fakes::Machine;
 using nlohmann::json;
 
 namespace {
-
-std::vector<json> json_lines(const std::string& text) {
-  std::vector<json> out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    auto end = text.find('\n', start);
-    out.push_back(json::parse(text.substr(start, end - start)));
-    start = end + 1;
-  }
-  return out;
-}
 
 std::vector<std::string> texts(const std::vector<json>& lines) {
   std::vector<std::string> out;

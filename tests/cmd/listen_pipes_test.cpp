@@ -194,13 +194,17 @@ TEST_CASE("listen --exec runs the command per message with the text on stdin and
 TEST_CASE("the --exec environment replaces inherited MQCHAT_ fields", "[exec]") {
   mqchat::Envelope g{"g1", mqchat::MessageType::group, "carol", {}, "ops", "t", "when"};
   std::string from_parent = "MQCHAT_FROM=mallory", other = "PATH=/bin";
-  std::vector<char*> base = {&from_parent[0], &other[0], nullptr};
+  std::string verified_parent = "MQCHAT_VERIFIED=true";
+  std::vector<char*> base = {&from_parent[0], &other[0], &verified_parent[0], nullptr};
   auto env = mqchat::exec_environment(g, base.data());
   CHECK(std::count(env.begin(), env.end(), "MQCHAT_FROM=mallory") == 0);
   CHECK(std::count(env.begin(), env.end(), "MQCHAT_FROM=carol") == 1);
   CHECK(std::count(env.begin(), env.end(), "MQCHAT_TO=") == 1);
   CHECK(std::count(env.begin(), env.end(), "MQCHAT_GROUP=ops") == 1);
   CHECK(std::count(env.begin(), env.end(), "PATH=/bin") == 1);
+  // Not verified (a plain envelope): the parent's value must not leak through.
+  CHECK(std::count(env.begin(), env.end(), "MQCHAT_VERIFIED=true") == 0);
+  CHECK(std::count(env.begin(), env.end(), "MQCHAT_VERIFIED=false") == 1);
 }
 
 TEST_CASE("an --exec command that ignores a large stdin does not block", "[exec]") {

@@ -9,6 +9,7 @@
 #include "core/files.hpp"
 #include "core/records.hpp"
 #include "core/topics.hpp"
+#include "tests/fakes/alice_and_bob.hpp"
 #include "tests/fakes/fake_transport.hpp"
 
 using mqchat::fakes::FakeBroker;
@@ -18,16 +19,7 @@ namespace topics = mqchat::topics;
 
 namespace {
 
-struct Fixture {
-  std::shared_ptr<FakeBroker> broker = std::make_shared<FakeBroker>();
-  Machine alice{broker};
-  Machine bob{broker};
-
-  Fixture() {
-    REQUIRE(bob.run({"register", "bob"}).code == 0);
-    REQUIRE(alice.run({"register", "alice"}).code == 0);
-  }
-};
+using Fixture = mqchat::fakes::AliceAndBob;
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> out;

@@ -5,36 +5,21 @@
 #include <vector>
 
 #include "core/envelope.hpp"
+#include "tests/fakes/alice_and_bob.hpp"
 #include "tests/fakes/fake_transport.hpp"
 #include "tests/fakes/sealed.hpp"
 
 using mqchat::fakes::FakeBroker;
+using mqchat::fakes::json_lines;
 using mqchat::fakes::Machine;
 using nlohmann::json;
 
 namespace {
 
-struct Fixture {
-  std::shared_ptr<FakeBroker> broker = std::make_shared<FakeBroker>();
-  Machine alice{broker};
-  Machine bob{broker};
-  Fixture() {
-    REQUIRE(bob.run({"register", "bob"}).code == 0);
-    REQUIRE(alice.run({"register", "alice"}).code == 0);
-    REQUIRE(alice.run({"group", "join", "devs"}).code == 0);
-  }
+// alice is in devs, bob is not.
+struct Fixture : mqchat::fakes::AliceAndBob {
+  Fixture() { REQUIRE(alice.run({"group", "join", "devs"}).code == 0); }
 };
-
-std::vector<json> json_lines(const std::string& text) {
-  std::vector<json> out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    auto end = text.find('\n', start);
-    out.push_back(json::parse(text.substr(start, end - start)));
-    start = end + 1;
-  }
-  return out;
-}
 
 }  // namespace
 

@@ -7,10 +7,12 @@
 
 #include "core/clock.hpp"
 #include "core/envelope.hpp"
+#include "tests/fakes/alice_and_bob.hpp"
 #include "tests/fakes/fake_transport.hpp"
 #include "tests/fakes/sealed.hpp"
 
 using mqchat::fakes::FakeBroker;
+using mqchat::fakes::json_lines;
 using mqchat::fakes::Machine;
 using nlohmann::json;
 
@@ -19,16 +21,7 @@ namespace {
 constexpr const char* kBobInbox = "mqchat/v1/inbox/bob/alice";
 
 // alice and bob, each registered on a machine of their own, on one broker.
-struct Fixture {
-  std::shared_ptr<FakeBroker> broker = std::make_shared<FakeBroker>();
-  Machine alice{broker};
-  Machine bob{broker};
-
-  Fixture() {
-    REQUIRE(bob.run({"register", "bob"}).code == 0);
-    REQUIRE(alice.run({"register", "alice"}).code == 0);
-  }
-
+struct Fixture : mqchat::fakes::AliceAndBob {
   std::vector<std::string> texts_to_bob() const {
     std::vector<std::string> out;
     for (const auto& p : broker->published_to(kBobInbox)) {
@@ -37,17 +30,6 @@ struct Fixture {
     return out;
   }
 };
-
-std::vector<json> json_lines(const std::string& text) {
-  std::vector<json> out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    auto end = text.find('\n', start);
-    out.push_back(json::parse(text.substr(start, end - start)));
-    start = end + 1;
-  }
-  return out;
-}
 
 }  // namespace
 

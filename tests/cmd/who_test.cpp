@@ -9,6 +9,7 @@
 #include "tests/fakes/fake_transport.hpp"
 
 using mqchat::fakes::FakeBroker;
+using mqchat::fakes::json_lines;
 using mqchat::fakes::Machine;
 using nlohmann::json;
 namespace topics = mqchat::topics;
@@ -16,17 +17,6 @@ namespace topics = mqchat::topics;
 namespace {
 
 constexpr const char* kTime = "2026-11-25T13:32:07.123Z";
-
-std::vector<json> json_lines(const std::string& text) {
-  std::vector<json> out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    auto end = text.find('\n', start);
-    out.push_back(json::parse(text.substr(start, end - start)));
-    start = end + 1;
-  }
-  return out;
-}
 
 // Three users in the directory: alice online, bob offline, carol never seen.
 struct Fixture {

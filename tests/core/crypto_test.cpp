@@ -116,7 +116,7 @@ TEST_CASE("an identity survives its base64 form, a damaged one is refused", "[cr
 TEST_CASE("an exported identity imports only for its own user", "[crypto]") {
   auto id = mqchat::Identity::generate();
   auto text = mqchat::export_identity("alice", id);
-  CHECK(mqchat::import_identity(text, "alice").public_key == id.public_key);
+  CHECK(mqchat::import_identity(text, "alice").identity.public_key == id.public_key);
   CHECK_THROWS_AS(mqchat::import_identity(text, "bob"), mqchat::Error);
   CHECK_THROWS_AS(mqchat::import_identity("{}", "alice"), mqchat::Error);
   CHECK_THROWS_AS(mqchat::import_identity("garbage", "alice"), mqchat::Error);

@@ -33,6 +33,14 @@ TEST_CASE("a template renders every field", "[template]") {
   CHECK(t.render(g) == "g1|group|carol||ops|up|2026-11-25T13:00:00Z");
 }
 
+TEST_CASE("a template says whether a message is verified", "[template]") {
+  auto t = MessageTemplate::parse("{verified} {from}");
+  auto e = dm("hi");
+  CHECK(t.render(e) == "false alice");
+  e.verified = true;
+  CHECK(t.render(e) == "true alice");
+}
+
 TEST_CASE("a template renders join and leave notices with their text", "[template]") {
   auto t = MessageTemplate::parse("{type} {group}: {text}");
   Envelope join{"j1", MessageType::join, "carol", {}, "ops", "carol has joined ops", "x"};

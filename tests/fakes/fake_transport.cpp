@@ -300,6 +300,17 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ec);
 }
 
+std::vector<nlohmann::json> json_lines(const std::string& text) {
+  std::vector<nlohmann::json> out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find('\n', start);
+    out.push_back(nlohmann::json::parse(text.substr(start, end - start)));
+    start = end + 1;
+  }
+  return out;
+}
+
 Machine::Machine(std::shared_ptr<FakeBroker> broker) : broker_(std::move(broker)) {
   env["MQCHAT_HOME"] = home_.path().string();
   env["MQCHAT_BROKER"] = "mqtt://127.0.0.1:1883";

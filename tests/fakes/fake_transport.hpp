@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -166,6 +167,9 @@ struct RunResult {
   std::string out;
   std::string err;
 };
+
+/// The objects of a command's --json output: one JSON object per line of TEXT.
+std::vector<nlohmann::json> json_lines(const std::string& text);
 
 /// One user's machine for command tests: a MQCHAT_HOME of its own, an environment from a map,
 /// and transports on a (possibly shared) FakeBroker.

@@ -79,9 +79,9 @@ MqchatOptions with_input(const std::string& text) {
 
 TEST_CASE("a spy on the broker and its database see none of the texts", "[e2e]") {
   Chat c;
+  auto spy = start_spy(c.broker);  // before the joins, so that it sees the notices too
   join(c.alice, "Group_1");
   join(c.bob, "Group_1");
-  auto spy = start_spy(c.broker);
   c.alice.send(c.bob, "secret direct text");
   group_send(c.alice, "Group_1", "secret group text");
   REQUIRE_EXIT(c.alice.run({"send", "--lines", "bob"}, with_input("secret line text\n")), 0);
@@ -89,6 +89,7 @@ TEST_CASE("a spy on the broker and its database see none of the texts", "[e2e]")
   CHECK(payloads_on(seen, "mqchat/v1/inbox/bob/alice").size() >= 2);
   CHECK(payloads_on(seen, "mqchat/v1/groups/Group_1/msg/alice").size() >= 1);
   CHECK(seen.find("secret") == std::string::npos);
+  CHECK(payloads_on(seen, "mqchat/v1/groups/Group_1/msg/bob").size() == 1);  // bob's join notice
   CHECK(seen.find("has joined") == std::string::npos);  // notices are sealed too
 
   // Queued for bob, who is not listening: on the broker's disk after a clean stop...
