@@ -9,10 +9,10 @@
 #include <nlohmann/json.hpp>
 
 #include "cmd/commands.hpp"
+#include "core/broker/mosquitto_runner.hpp"
 #include "core/crypto/crypto.hpp"
-#include "core/error.hpp"
-#include "core/library_versions.hpp"
-#include "core/mosquitto_runner.hpp"
+#include "core/module/library_versions.hpp"
+#include "core/wire/error.hpp"
 
 namespace mqchat {
 

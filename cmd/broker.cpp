@@ -12,11 +12,11 @@
 #include "cmd/context.hpp"
 #include "cmd/output.hpp"
 #include "cmd/password_input.hpp"
-#include "core/broker_accounts.hpp"
-#include "core/broker_config.hpp"
-#include "core/error.hpp"
-#include "core/mosquitto_runner.hpp"
-#include "core/names.hpp"
+#include "core/broker/broker_accounts.hpp"
+#include "core/broker/broker_config.hpp"
+#include "core/broker/mosquitto_runner.hpp"
+#include "core/wire/error.hpp"
+#include "core/wire/names.hpp"
 
 namespace mqchat {
 

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "cmd/context.hpp"
-#include "core/state_store.hpp"
+#include "core/store/state_store.hpp"
 
 namespace mqchat {
 

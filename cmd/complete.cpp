@@ -2,7 +2,7 @@
 
 #include "cmd/commands.hpp"
 #include "cmd/setting_source.hpp"
-#include "core/name_cache.hpp"
+#include "core/store/name_cache.hpp"
 
 namespace mqchat {
 

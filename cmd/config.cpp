@@ -8,9 +8,9 @@
 #include "cmd/commands.hpp"
 #include "cmd/output.hpp"
 #include "cmd/setting_source.hpp"
-#include "core/error.hpp"
-#include "core/names.hpp"
-#include "core/settings.hpp"
+#include "core/store/settings.hpp"
+#include "core/wire/error.hpp"
+#include "core/wire/names.hpp"
 
 namespace mqchat {
 

@@ -6,8 +6,8 @@
 #include <sstream>
 
 #include "cmd/password_input.hpp"
-#include "core/error.hpp"
-#include "core/names.hpp"
+#include "core/wire/error.hpp"
+#include "core/wire/names.hpp"
 
 namespace mqchat {
 

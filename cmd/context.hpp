@@ -8,9 +8,9 @@
 #include <utility>
 #include <vector>
 
-#include "core/settings.hpp"
-#include "core/state_store.hpp"
-#include "core/transport.hpp"
+#include "core/store/settings.hpp"
+#include "core/store/state_store.hpp"
+#include "core/wire/transport.hpp"
 
 namespace mqchat {
 

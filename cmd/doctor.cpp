@@ -1,6 +1,6 @@
 // `mqchat doctor`: checks that a broker, or every node of a cluster, gives mqchat what it relies
 // on. The probes are in core/doctor; this file only parses and prints the table.
-#include "core/doctor.hpp"
+#include "core/broker/doctor.hpp"
 
 #include <CLI/CLI.hpp>
 #include <iomanip>
@@ -9,7 +9,7 @@
 
 #include "cmd/commands.hpp"
 #include "cmd/output.hpp"
-#include "core/error.hpp"
+#include "core/wire/error.hpp"
 
 namespace mqchat {
 

@@ -11,7 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "core/error.hpp"
+#include "core/wire/error.hpp"
 
 extern char** environ;
 

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "core/envelope.hpp"
+#include "core/wire/envelope.hpp"
 
 namespace mqchat {
 

@@ -11,14 +11,14 @@
 #include "cmd/profile_state.hpp"
 #include "cmd/send_lines.hpp"
 #include "cmd/send_retry.hpp"
-#include "core/encryption.hpp"
-#include "core/error.hpp"
-#include "core/format.hpp"
-#include "core/groups.hpp"
-#include "core/name_cache.hpp"
-#include "core/names.hpp"
-#include "core/outbox.hpp"
-#include "core/session.hpp"
+#include "core/chat/encryption.hpp"
+#include "core/chat/groups.hpp"
+#include "core/chat/outbox.hpp"
+#include "core/chat/session.hpp"
+#include "core/store/name_cache.hpp"
+#include "core/wire/error.hpp"
+#include "core/wire/format.hpp"
+#include "core/wire/names.hpp"
 
 namespace mqchat {
 

@@ -3,10 +3,10 @@
 #include <algorithm>
 
 #include "cmd/profile_state.hpp"
-#include "core/error.hpp"
-#include "core/groups.hpp"
-#include "core/session.hpp"
-#include "core/session_guard.hpp"
+#include "core/chat/groups.hpp"
+#include "core/chat/session.hpp"
+#include "core/store/session_guard.hpp"
+#include "core/wire/error.hpp"
 
 namespace mqchat {
 

@@ -4,8 +4,8 @@
 #include <string>
 
 #include "cmd/context.hpp"
-#include "core/directory.hpp"
-#include "core/transport.hpp"
+#include "core/chat/directory.hpp"
+#include "core/wire/transport.hpp"
 
 namespace mqchat {
 

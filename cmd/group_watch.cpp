@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
-#include "core/error.hpp"
-#include "core/groups.hpp"
-#include "core/topics.hpp"
+#include "core/chat/groups.hpp"
+#include "core/wire/error.hpp"
+#include "core/wire/topics.hpp"
 
 namespace mqchat {
 

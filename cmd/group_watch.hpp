@@ -5,9 +5,9 @@
 #include <string>
 
 #include "cmd/context.hpp"
-#include "core/inbox.hpp"
-#include "core/session_guard.hpp"
-#include "core/transport.hpp"
+#include "core/chat/inbox.hpp"
+#include "core/store/session_guard.hpp"
+#include "core/wire/transport.hpp"
 
 namespace mqchat {
 

@@ -2,9 +2,9 @@
 
 #include <ostream>
 
-#include "core/error.hpp"
-#include "core/handoff.hpp"
-#include "core/outbox.hpp"
+#include "core/chat/outbox.hpp"
+#include "core/handoff/handoff.hpp"
+#include "core/wire/error.hpp"
 
 namespace mqchat {
 

@@ -6,14 +6,14 @@
 #include <vector>
 
 #include "cmd/context.hpp"
-#include "core/envelope.hpp"
-#include "core/handoff_server.hpp"
-#include "core/history.hpp"
+#include "core/handoff/handoff_server.hpp"
+#include "core/store/history.hpp"
+#include "core/wire/envelope.hpp"
 
 namespace mqchat {
 
 /// Offers ENVELOPES to the running listen of PROFILE, which looks up LOOKUP (unless empty) and
-/// publishes them on its own connection (core/handoff.hpp). True when the listen published
+/// publishes them on its own connection (core/handoff/handoff.hpp). True when the listen published
 /// them all: they are in HISTORY. False when no listen answered: send directly. Throws the
 /// Error a direct send would have given (with what was acknowledged in HISTORY).
 bool send_via_listen(Context& ctx, const Profile& profile, const Settings& settings,

@@ -5,9 +5,9 @@
 #include "cmd/commands.hpp"
 #include "cmd/output.hpp"
 #include "cmd/profile_state.hpp"
-#include "core/error.hpp"
-#include "core/format.hpp"
-#include "core/names.hpp"
+#include "core/wire/error.hpp"
+#include "core/wire/format.hpp"
+#include "core/wire/names.hpp"
 
 namespace mqchat {
 

@@ -4,13 +4,13 @@
 #include "cmd/commands.hpp"
 #include "cmd/output.hpp"
 #include "cmd/profile_state.hpp"
+#include "core/chat/directory.hpp"
+#include "core/chat/encryption.hpp"
+#include "core/chat/session.hpp"
 #include "core/crypto/group_keys.hpp"
 #include "core/crypto/identity.hpp"
-#include "core/directory.hpp"
-#include "core/encryption.hpp"
-#include "core/error.hpp"
-#include "core/names.hpp"
-#include "core/session.hpp"
+#include "core/wire/error.hpp"
+#include "core/wire/names.hpp"
 
 namespace mqchat {
 

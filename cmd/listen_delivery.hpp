@@ -6,8 +6,8 @@
 #include "cmd/context.hpp"
 #include "cmd/exec_hook.hpp"
 #include "cmd/listen_output.hpp"
-#include "core/deferred_messages.hpp"
-#include "core/inbox.hpp"
+#include "core/chat/inbox.hpp"
+#include "core/store/deferred_messages.hpp"
 
 namespace mqchat {
 

@@ -2,7 +2,7 @@
 
 #include <chrono>
 
-#include "core/topics.hpp"
+#include "core/wire/topics.hpp"
 
 namespace mqchat {
 

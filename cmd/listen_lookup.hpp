@@ -5,7 +5,7 @@
 #include <set>
 #include <string>
 
-#include "core/transport.hpp"
+#include "core/wire/transport.hpp"
 
 namespace mqchat {
 

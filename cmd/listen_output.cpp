@@ -3,8 +3,8 @@
 #include <poll.h>
 
 #include "cmd/output.hpp"
-#include "core/error.hpp"
-#include "core/format.hpp"
+#include "core/wire/error.hpp"
+#include "core/wire/format.hpp"
 
 namespace mqchat {
 

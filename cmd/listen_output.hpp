@@ -5,8 +5,8 @@
 #include <string>
 
 #include "cmd/context.hpp"
-#include "core/envelope.hpp"
-#include "core/message_template.hpp"
+#include "core/wire/envelope.hpp"
+#include "core/wire/message_template.hpp"
 
 // What listen shows and how: the filters (--from, --group, --match) and the three output forms
 // (human, --json, --format TEMPLATE).

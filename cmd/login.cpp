@@ -7,13 +7,13 @@
 #include "cmd/output.hpp"
 #include "cmd/password_input.hpp"
 #include "cmd/profile_state.hpp"
-#include "core/account.hpp"
+#include "core/chat/account.hpp"
+#include "core/chat/session.hpp"
 #include "core/crypto/group_keys.hpp"
 #include "core/crypto/identity.hpp"
-#include "core/error.hpp"
-#include "core/files.hpp"
-#include "core/names.hpp"
-#include "core/session.hpp"
+#include "core/store/files.hpp"
+#include "core/wire/error.hpp"
+#include "core/wire/names.hpp"
 
 namespace mqchat {
 

@@ -5,8 +5,8 @@
 #include <ostream>
 
 #include "cmd/output.hpp"
-#include "core/error.hpp"
-#include "core/names.hpp"
+#include "core/wire/error.hpp"
+#include "core/wire/names.hpp"
 
 namespace mqchat {
 

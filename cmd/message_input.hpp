@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "cmd/context.hpp"
-#include "core/envelope.hpp"
+#include "core/wire/envelope.hpp"
 
 namespace mqchat {
 

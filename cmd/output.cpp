@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
+#include "core/chat/encryption.hpp"
 #include "core/crypto/identity.hpp"
-#include "core/encryption.hpp"
 
 namespace mqchat {
 

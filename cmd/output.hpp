@@ -4,9 +4,9 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
-#include "core/directory.hpp"
-#include "core/groups.hpp"
-#include "core/state_store.hpp"
+#include "core/chat/directory.hpp"
+#include "core/chat/groups.hpp"
+#include "core/store/state_store.hpp"
 
 // Printing helpers shared by commands: one JSON object per line, flushed, for pipes.
 namespace mqchat {

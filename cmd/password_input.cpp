@@ -8,7 +8,7 @@
 #include <iostream>
 #include <ostream>
 
-#include "core/error.hpp"
+#include "core/wire/error.hpp"
 
 namespace mqchat {
 

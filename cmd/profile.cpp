@@ -5,8 +5,8 @@
 #include "cmd/commands.hpp"
 #include "cmd/output.hpp"
 #include "cmd/setting_source.hpp"
-#include "core/error.hpp"
-#include "core/names.hpp"
+#include "core/wire/error.hpp"
+#include "core/wire/names.hpp"
 
 namespace mqchat {
 

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "cmd/context.hpp"
-#include "core/history.hpp"
-#include "core/pending_inbox.hpp"
+#include "core/store/history.hpp"
+#include "core/store/pending_inbox.hpp"
 
 namespace mqchat {
 

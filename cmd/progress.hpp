@@ -7,7 +7,7 @@
 #include <string>
 
 #include "cmd/context.hpp"
-#include "core/transport.hpp"
+#include "core/wire/transport.hpp"
 
 namespace mqchat {
 

@@ -6,9 +6,9 @@
 #include "cmd/output.hpp"
 #include "cmd/password_input.hpp"
 #include "cmd/profile_state.hpp"
-#include "core/account.hpp"
+#include "core/chat/account.hpp"
 #include "core/crypto/identity.hpp"
-#include "core/names.hpp"
+#include "core/wire/names.hpp"
 
 namespace mqchat {
 

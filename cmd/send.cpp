@@ -9,13 +9,13 @@
 #include "cmd/send_batch.hpp"
 #include "cmd/send_lines.hpp"
 #include "cmd/send_retry.hpp"
-#include "core/directory.hpp"
-#include "core/encryption.hpp"
-#include "core/error.hpp"
-#include "core/name_cache.hpp"
-#include "core/names.hpp"
-#include "core/outbox.hpp"
-#include "core/session.hpp"
+#include "core/chat/directory.hpp"
+#include "core/chat/encryption.hpp"
+#include "core/chat/outbox.hpp"
+#include "core/chat/session.hpp"
+#include "core/store/name_cache.hpp"
+#include "core/wire/error.hpp"
+#include "core/wire/names.hpp"
 
 namespace mqchat {
 

@@ -11,13 +11,13 @@
 
 #include "cmd/profile_state.hpp"
 #include "cmd/progress.hpp"
-#include "core/directory.hpp"
-#include "core/encryption.hpp"
-#include "core/error.hpp"
-#include "core/names.hpp"
-#include "core/outbox.hpp"
-#include "core/session.hpp"
-#include "core/stream_publisher.hpp"
+#include "core/chat/directory.hpp"
+#include "core/chat/encryption.hpp"
+#include "core/chat/outbox.hpp"
+#include "core/chat/session.hpp"
+#include "core/chat/stream_publisher.hpp"
+#include "core/wire/error.hpp"
+#include "core/wire/names.hpp"
 
 namespace mqchat {
 

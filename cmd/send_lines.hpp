@@ -6,9 +6,9 @@
 #include "cmd/context.hpp"
 #include "cmd/message_input.hpp"
 #include "cmd/send_retry.hpp"
-#include "core/envelope.hpp"
-#include "core/settings.hpp"
-#include "core/state_store.hpp"
+#include "core/store/settings.hpp"
+#include "core/store/state_store.hpp"
+#include "core/wire/envelope.hpp"
 
 namespace mqchat {
 

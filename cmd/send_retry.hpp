@@ -5,10 +5,10 @@
 #include <vector>
 
 #include "cmd/context.hpp"
-#include "core/envelope.hpp"
-#include "core/error.hpp"
-#include "core/stream_publisher.hpp"
-#include "core/transport.hpp"
+#include "core/chat/stream_publisher.hpp"
+#include "core/wire/envelope.hpp"
+#include "core/wire/error.hpp"
+#include "core/wire/transport.hpp"
 
 namespace mqchat {
 

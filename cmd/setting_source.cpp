@@ -1,6 +1,6 @@
 #include "cmd/setting_source.hpp"
 
-#include "core/settings.hpp"
+#include "core/store/settings.hpp"
 
 namespace mqchat {
 

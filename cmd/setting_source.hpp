@@ -7,7 +7,7 @@
 
 namespace mqchat {
 
-/// A key of `mqchat config`: the settings of core/settings.hpp plus "profile".
+/// A key of `mqchat config`: the settings of core/store/settings.hpp plus "profile".
 const std::vector<std::string>& config_keys();
 
 /// The value a command would use for KEY and where it comes from: "flag", "env", "profile",

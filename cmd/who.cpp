@@ -5,12 +5,12 @@
 
 #include "cmd/commands.hpp"
 #include "cmd/output.hpp"
-#include "core/clock.hpp"
-#include "core/directory.hpp"
-#include "core/error.hpp"
-#include "core/format.hpp"
-#include "core/name_cache.hpp"
-#include "core/session.hpp"
+#include "core/chat/directory.hpp"
+#include "core/chat/session.hpp"
+#include "core/store/name_cache.hpp"
+#include "core/wire/clock.hpp"
+#include "core/wire/error.hpp"
+#include "core/wire/format.hpp"
 
 namespace mqchat {
 

@@ -2,7 +2,7 @@
 
 #include "cmd/commands.hpp"
 #include "cmd/output.hpp"
-#include "core/error.hpp"
+#include "core/wire/error.hpp"
 
 namespace mqchat {
 

@@ -1,7 +1,7 @@
 #include "core/crypto/crypto.hpp"
 
-#include "core/error.hpp"
-#include "core/ids.hpp"
+#include "core/wire/error.hpp"
+#include "core/wire/ids.hpp"
 
 namespace mqchat::crypto {
 

@@ -4,9 +4,9 @@
 #include <string>
 #include <string_view>
 
-#include "core/crypto/crypto_ops.hpp"
+#include "core/module/crypto_ops.hpp"
 
-// The primitives of core/crypto/crypto_ops.hpp with byte strings in and out. Keys, nonces and
+// The primitives of core/module/crypto_ops.hpp with byte strings in and out. Keys, nonces and
 // signatures are raw bytes in std::string; sizes are checked, and a wrong size is a failure of
 // the call (false or nullopt), never undefined behaviour.
 namespace mqchat::crypto {

@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "core/crypto/crypto.hpp"
-#include "core/error.hpp"
-#include "core/files.hpp"
+#include "core/store/files.hpp"
+#include "core/wire/error.hpp"
 
 namespace mqchat {
 

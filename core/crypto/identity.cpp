@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/crypto/crypto.hpp"
-#include "core/error.hpp"
+#include "core/wire/error.hpp"
 
 namespace mqchat {
 

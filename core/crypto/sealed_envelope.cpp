@@ -2,11 +2,11 @@
 
 #include <initializer_list>
 
-#include "core/clock.hpp"
 #include "core/crypto/crypto.hpp"
-#include "core/error.hpp"
-#include "core/ids.hpp"
-#include "core/names.hpp"
+#include "core/wire/clock.hpp"
+#include "core/wire/error.hpp"
+#include "core/wire/ids.hpp"
+#include "core/wire/names.hpp"
 
 namespace mqchat {
 

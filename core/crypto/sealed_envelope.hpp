@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "core/crypto/identity.hpp"
-#include "core/envelope.hpp"
+#include "core/wire/envelope.hpp"
 
 // Wire format v2: envelopes encrypted end to end. The topics stay as in v1; outside the
 // ciphertext a payload shows only what routing and dedupe need (the version, the scheme, the

@@ -1,8 +1,8 @@
 // The one symbol mqchat-paho.so exports (everything else is hidden): the table that
-// core/paho_module.cpp looks up after dlopen.
+// core/module/paho_module.cpp looks up after dlopen.
+#include "core/module/paho_module.hpp"
 #include "core/paho/module_parts.hpp"
 #include "core/paho/sodium_ops.hpp"
-#include "core/paho_module.hpp"
 
 extern "C" __attribute__((visibility("default"))) const mqchat::PahoModule* mqchat_paho_module() {
   static const mqchat::PahoModule module{

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/transport.hpp"
+#include "core/wire/transport.hpp"
 
 // The pieces of mqchat-paho.so, gathered into a PahoModule by module_entry.cpp.
 namespace mqchat::paho {

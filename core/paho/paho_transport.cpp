@@ -9,10 +9,10 @@
 #include <map>
 #include <mutex>
 
-#include "core/broker_url.hpp"
-#include "core/error.hpp"
 #include "core/paho/module_parts.hpp"
-#include "core/transport.hpp"
+#include "core/wire/broker_url.hpp"
+#include "core/wire/error.hpp"
+#include "core/wire/transport.hpp"
 
 namespace mqchat {
 

@@ -1,4 +1,4 @@
-// libsodium behind the CryptoOps table (core/crypto/crypto_ops.hpp): one call per entry, but
+// libsodium behind the CryptoOps table (core/module/crypto_ops.hpp): one call per entry, but
 // for base64 decoding, which is OpenSSL's (loaded with paho anyway): libsodium's decoder is
 // constant-time, a fifth of opening a sealed message, and what it decodes is public (nonces,
 // ciphertexts, public keys).

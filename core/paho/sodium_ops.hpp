@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/crypto/crypto_ops.hpp"
+#include "core/module/crypto_ops.hpp"
 
 namespace mqchat::paho {
 

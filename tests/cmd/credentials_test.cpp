@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "core/files.hpp"
+#include "core/store/files.hpp"
 #include "tests/fakes/fake_transport.hpp"
 
 using mqchat::fakes::FakeBroker;

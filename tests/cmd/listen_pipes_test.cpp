@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "cmd/exec_hook.hpp"
-#include "core/error.hpp"
+#include "core/wire/error.hpp"
 #include "tests/fakes/fake_transport.hpp"
 
 using mqchat::fakes::FakeBroker;

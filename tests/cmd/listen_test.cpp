@@ -5,10 +5,10 @@
 #include <string>
 #include <vector>
 
-#include "core/envelope.hpp"
-#include "core/files.hpp"
-#include "core/records.hpp"
-#include "core/topics.hpp"
+#include "core/store/files.hpp"
+#include "core/wire/envelope.hpp"
+#include "core/wire/records.hpp"
+#include "core/wire/topics.hpp"
 #include "tests/fakes/alice_and_bob.hpp"
 #include "tests/fakes/fake_transport.hpp"
 

@@ -3,8 +3,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "core/records.hpp"
-#include "core/topics.hpp"
+#include "core/wire/records.hpp"
+#include "core/wire/topics.hpp"
 #include "tests/fakes/fake_transport.hpp"
 
 using mqchat::fakes::FakeBroker;

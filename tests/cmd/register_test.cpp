@@ -5,9 +5,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "core/files.hpp"
-#include "core/records.hpp"
-#include "core/topics.hpp"
+#include "core/store/files.hpp"
+#include "core/wire/records.hpp"
+#include "core/wire/topics.hpp"
 #include "tests/fakes/fake_transport.hpp"
 
 using mqchat::fakes::FakeBroker;

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "core/envelope.hpp"
+#include "core/wire/envelope.hpp"
 #include "tests/fakes/alice_and_bob.hpp"
 #include "tests/fakes/fake_transport.hpp"
 #include "tests/fakes/sealed.hpp"

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "core/clock.hpp"
-#include "core/envelope.hpp"
+#include "core/wire/clock.hpp"
+#include "core/wire/envelope.hpp"
 #include "tests/fakes/alice_and_bob.hpp"
 #include "tests/fakes/fake_transport.hpp"
 #include "tests/fakes/sealed.hpp"

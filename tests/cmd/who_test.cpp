@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "core/records.hpp"
-#include "core/topics.hpp"
+#include "core/wire/records.hpp"
+#include "core/wire/topics.hpp"
 #include "tests/fakes/fake_transport.hpp"
 
 using mqchat::fakes::FakeBroker;

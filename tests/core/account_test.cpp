@@ -1,14 +1,14 @@
-#include "core/account.hpp"
+#include "core/chat/account.hpp"
 
 #include <catch2/catch.hpp>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "core/clock.hpp"
-#include "core/error.hpp"
-#include "core/records.hpp"
-#include "core/topics.hpp"
+#include "core/wire/clock.hpp"
+#include "core/wire/error.hpp"
+#include "core/wire/records.hpp"
+#include "core/wire/topics.hpp"
 #include "tests/fakes/fake_transport.hpp"
 
 using mqchat::IncomingMessage;

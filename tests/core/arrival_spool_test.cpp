@@ -1,12 +1,12 @@
-#include "core/arrival_spool.hpp"
+#include "core/store/arrival_spool.hpp"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <string>
 
-#include "core/files.hpp"
-#include "core/pending_inbox.hpp"
-#include "core/topics.hpp"
+#include "core/store/files.hpp"
+#include "core/store/pending_inbox.hpp"
+#include "core/wire/topics.hpp"
 #include "tests/fakes/fake_transport.hpp"
 
 using mqchat::ArrivalSpool;

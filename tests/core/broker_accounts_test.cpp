@@ -1,4 +1,4 @@
-#include "core/broker_accounts.hpp"
+#include "core/broker/broker_accounts.hpp"
 
 #include <signal.h>
 #include <sys/stat.h>
@@ -11,9 +11,9 @@
 #include <fstream>
 #include <iterator>
 
-#include "core/broker_config.hpp"
-#include "core/error.hpp"
-#include "core/files.hpp"
+#include "core/broker/broker_config.hpp"
+#include "core/store/files.hpp"
+#include "core/wire/error.hpp"
 
 namespace fs = std::filesystem;
 

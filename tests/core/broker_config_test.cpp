@@ -1,4 +1,4 @@
-#include "core/broker_config.hpp"
+#include "core/broker/broker_config.hpp"
 
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -13,9 +13,9 @@
 #include <sstream>
 #include <string>
 
-#include "core/error.hpp"
-#include "core/files.hpp"
-#include "core/mosquitto_runner.hpp"
+#include "core/broker/mosquitto_runner.hpp"
+#include "core/store/files.hpp"
+#include "core/wire/error.hpp"
 
 namespace fs = std::filesystem;
 using mqchat::BrokerOptions;

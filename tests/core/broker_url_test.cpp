@@ -1,10 +1,10 @@
-#include "core/broker_url.hpp"
+#include "core/wire/broker_url.hpp"
 
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
-#include "core/error.hpp"
+#include "core/wire/error.hpp"
 
 using mqchat::ExitCode;
 using Urls = std::vector<std::string>;

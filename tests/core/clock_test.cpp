@@ -1,4 +1,4 @@
-#include "core/clock.hpp"
+#include "core/wire/clock.hpp"
 
 #include <catch2/catch.hpp>
 #include <chrono>

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "core/crypto/identity.hpp"
-#include "core/error.hpp"
+#include "core/wire/error.hpp"
 
 namespace crypto = mqchat::crypto;
 

@@ -1,9 +1,9 @@
-#include "core/deferred_messages.hpp"
+#include "core/store/deferred_messages.hpp"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
 
-#include "core/files.hpp"
+#include "core/store/files.hpp"
 #include "tests/fakes/fake_transport.hpp"
 
 using mqchat::DeferredMessages;

@@ -1,10 +1,10 @@
-#include "core/doctor.hpp"
+#include "core/broker/doctor.hpp"
 
 #include <catch2/catch.hpp>
 #include <memory>
 #include <string>
 
-#include "core/error.hpp"
+#include "core/wire/error.hpp"
 #include "tests/fakes/fake_transport.hpp"
 
 using mqchat::CheckStatus;

@@ -1,4 +1,4 @@
-#include "core/envelope.hpp"
+#include "core/wire/envelope.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>

@@ -1,4 +1,4 @@
-#include "core/files.hpp"
+#include "core/store/files.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/error.hpp"
+#include "core/wire/error.hpp"
 #include "tests/fakes/fake_transport.hpp"
 
 namespace fs = std::filesystem;

@@ -1,4 +1,4 @@
-#include "core/format.hpp"
+#include "core/wire/format.hpp"
 
 #include <catch2/catch.hpp>
 #include <string>

@@ -1,4 +1,4 @@
-#include "core/handoff.hpp"
+#include "core/handoff/handoff.hpp"
 
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -12,9 +12,9 @@
 #include <mutex>
 #include <thread>
 
-#include "core/handoff_server.hpp"
-#include "core/records.hpp"
-#include "core/session.hpp"
+#include "core/chat/session.hpp"
+#include "core/handoff/handoff_server.hpp"
+#include "core/wire/records.hpp"
 #include "tests/fakes/fake_transport.hpp"
 
 using namespace mqchat;

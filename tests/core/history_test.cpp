@@ -1,10 +1,10 @@
-#include "core/history.hpp"
+#include "core/store/history.hpp"
 
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
-#include "core/files.hpp"
+#include "core/store/files.hpp"
 #include "tests/fakes/fake_transport.hpp"
 
 using mqchat::Envelope;

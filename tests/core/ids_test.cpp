@@ -1,4 +1,4 @@
-#include "core/ids.hpp"
+#include "core/wire/ids.hpp"
 
 #include <algorithm>
 #include <catch2/catch.hpp>

@@ -1,12 +1,12 @@
-#include "core/inbox.hpp"
+#include "core/chat/inbox.hpp"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <string>
 #include <vector>
 
-#include "core/error.hpp"
-#include "core/topics.hpp"
+#include "core/wire/error.hpp"
+#include "core/wire/topics.hpp"
 #include "tests/fakes/fake_transport.hpp"
 
 using mqchat::Envelope;

@@ -1,8 +1,8 @@
-#include "core/message_template.hpp"
+#include "core/wire/message_template.hpp"
 
 #include <catch2/catch.hpp>
 
-#include "core/error.hpp"
+#include "core/wire/error.hpp"
 
 using mqchat::Envelope;
 using mqchat::MessageTemplate;

@@ -1,9 +1,9 @@
-#include "core/mosquitto_password.hpp"
+#include "core/broker/mosquitto_password.hpp"
 
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "core/error.hpp"
+#include "core/wire/error.hpp"
 
 using mqchat::mosquitto_password_hash;
 

@@ -1,4 +1,4 @@
-#include "core/name_cache.hpp"
+#include "core/store/name_cache.hpp"
 
 #include <sys/stat.h>
 

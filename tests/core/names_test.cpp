@@ -1,9 +1,9 @@
-#include "core/names.hpp"
+#include "core/wire/names.hpp"
 
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "core/error.hpp"
+#include "core/wire/error.hpp"
 
 using mqchat::ExitCode;
 

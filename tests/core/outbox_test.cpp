@@ -1,4 +1,4 @@
-#include "core/outbox.hpp"
+#include "core/chat/outbox.hpp"
 
 #include <catch2/catch.hpp>
 #include <functional>
@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "core/clock.hpp"
-#include "core/error.hpp"
-#include "core/topics.hpp"
+#include "core/wire/clock.hpp"
+#include "core/wire/error.hpp"
+#include "core/wire/topics.hpp"
 #include "tests/fakes/fake_transport.hpp"
 
 using mqchat::Envelope;

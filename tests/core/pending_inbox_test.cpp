@@ -1,11 +1,11 @@
-#include "core/pending_inbox.hpp"
+#include "core/store/pending_inbox.hpp"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
-#include "core/files.hpp"
+#include "core/store/files.hpp"
 #include "tests/fakes/fake_transport.hpp"
 
 using mqchat::IncomingMessage;

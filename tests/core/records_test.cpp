@@ -1,10 +1,10 @@
-#include "core/records.hpp"
+#include "core/wire/records.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "core/envelope.hpp"
+#include "core/wire/envelope.hpp"
 
 using mqchat::DecodeError;
 using mqchat::MemberRecord;

@@ -1,9 +1,9 @@
-#include "core/seen_ids.hpp"
+#include "core/store/seen_ids.hpp"
 
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "core/files.hpp"
+#include "core/store/files.hpp"
 #include "tests/fakes/fake_transport.hpp"
 
 using mqchat::SeenIds;

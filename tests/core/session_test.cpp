@@ -1,13 +1,13 @@
-#include "core/session.hpp"
+#include "core/chat/session.hpp"
 
 #include <catch2/catch.hpp>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "core/error.hpp"
-#include "core/records.hpp"
-#include "core/topics.hpp"
+#include "core/wire/error.hpp"
+#include "core/wire/records.hpp"
+#include "core/wire/topics.hpp"
 #include "tests/fakes/fake_transport.hpp"
 
 using mqchat::ConnectOptions;

@@ -1,4 +1,4 @@
-#include "core/settings.hpp"
+#include "core/store/settings.hpp"
 
 #include <catch2/catch.hpp>
 #include <map>
@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/error.hpp"
+#include "core/wire/error.hpp"
 
 using mqchat::SettingLayer;
 

@@ -1,4 +1,4 @@
-#include "core/state_store.hpp"
+#include "core/store/state_store.hpp"
 
 #include <sys/stat.h>
 
@@ -9,8 +9,8 @@
 #include <thread>
 #include <vector>
 
-#include "core/error.hpp"
-#include "core/files.hpp"
+#include "core/store/files.hpp"
+#include "core/wire/error.hpp"
 #include "tests/fakes/fake_transport.hpp"
 
 namespace fs = std::filesystem;

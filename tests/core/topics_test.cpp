@@ -1,4 +1,4 @@
-#include "core/topics.hpp"
+#include "core/wire/topics.hpp"
 
 #include <catch2/catch.hpp>
 #include <string>

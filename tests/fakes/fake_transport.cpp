@@ -6,7 +6,7 @@
 #include <system_error>
 
 #include "cmd/app.hpp"
-#include "core/error.hpp"
+#include "core/wire/error.hpp"
 
 namespace mqchat::fakes {
 

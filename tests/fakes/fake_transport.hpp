@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "cmd/context.hpp"
-#include "core/transport.hpp"
+#include "core/wire/transport.hpp"
 
 namespace mqchat::fakes {
 

@@ -2,7 +2,7 @@
 
 #include "core/crypto/group_keys.hpp"
 #include "core/crypto/sealed_envelope.hpp"
-#include "core/state_store.hpp"
+#include "core/store/state_store.hpp"
 
 namespace mqchat::fakes {
 

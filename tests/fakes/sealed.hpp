@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "core/envelope.hpp"
+#include "core/wire/envelope.hpp"
 #include "tests/fakes/fake_transport.hpp"
 
 // Opening what mqchat sealed, with the keys in a machine's state directory, so command tests can

@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "core/envelope.hpp"
-#include "core/records.hpp"
+#include "core/wire/envelope.hpp"
+#include "core/wire/records.hpp"
 
 namespace {
 

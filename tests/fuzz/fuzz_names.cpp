@@ -5,10 +5,10 @@
 #include <string>
 #include <string_view>
 
-#include "core/broker_url.hpp"
-#include "core/error.hpp"
-#include "core/names.hpp"
-#include "core/topics.hpp"
+#include "core/wire/broker_url.hpp"
+#include "core/wire/error.hpp"
+#include "core/wire/names.hpp"
+#include "core/wire/topics.hpp"
 
 namespace {
 

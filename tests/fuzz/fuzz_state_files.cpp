@@ -11,12 +11,12 @@
 #include <fstream>
 #include <string>
 
-#include "core/error.hpp"
-#include "core/history.hpp"
-#include "core/pending_inbox.hpp"
-#include "core/seen_ids.hpp"
-#include "core/settings.hpp"
-#include "core/state_store.hpp"
+#include "core/store/history.hpp"
+#include "core/store/pending_inbox.hpp"
+#include "core/store/seen_ids.hpp"
+#include "core/store/settings.hpp"
+#include "core/store/state_store.hpp"
+#include "core/wire/error.hpp"
 
 namespace fs = std::filesystem;
 

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/wire/envelope.hpp"
+#include "core/wire/transport.hpp"
+
+namespace mqchat {
+
+/// Where publish_stream takes its messages from, one at a time: a vector, or stdin lines as
+/// they arrive.
+class EnvelopeSource {
+ public:
+  virtual ~EnvelopeSource() = default;
+  /// The next message, waiting for it if need be; nullopt once there are no more. May throw
+  /// Error (bad input): publish_stream then finishes what it sent and throws it on.
+  virtual std::optional<Envelope> next() = 0;
+  /// True when next() would return without waiting (a message is there, or the input ended).
+  virtual bool ready() = 0;
+};
+
+/// How publish_stream rides out a lost connection: it connects again, with growing pauses,
+/// and resends from the oldest message the broker had not acknowledged. The resent messages
+/// keep their ids, so a receiver that got one before the loss drops the repeat.
+struct Reconnection {
+  /// How long the broker may stay away, counted from the loss; zero: fail at once.
+  Millis retry_for{0};
+  /// Connects the transport again; throws Error (transient when worth another try).
+  std::function<void()> connect;
+  /// Told one line when the connection is lost and one when it is back.
+  std::function<void(const std::string&)> notify;
+};
+
+/// Told about acknowledged messages, in order, in batches.
+using AcknowledgedBatch = std::function<void(const std::vector<Envelope>&)>;
+
+/// Publishes what SOURCE gives, in order, with at most WINDOW unacknowledged at once, and tells
+/// ACKNOWLEDGED as the broker acknowledges them (before waiting on SOURCE, everything in flight
+/// is settled and told: a slow input never holds back results). A lost connection is ridden
+/// out as RECONNECTION says. Returns how many messages were acknowledged. On a failure it
+/// throws a PartialSendError with that count: exit 5 when the broker did not come back within
+/// retry_for, else the exit code of the cause. TOTAL, when known, only words the messages.
+/// ENCODE makes each payload (plain v1 when empty); a resend encodes again.
+std::size_t publish_stream(Transport& transport, EnvelopeSource& source, int qos,
+                           std::size_t window, const AcknowledgedBatch& acknowledged,
+                           const Reconnection& reconnection,
+                           std::optional<std::size_t> total = std::nullopt,
+                           const PayloadEncoder& encode = {});
+
+}  // namespace mqchat
