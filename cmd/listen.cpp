@@ -16,6 +16,7 @@
 #include "cmd/stop_signal.hpp"
 #include "core/chat/inbox.hpp"
 #include "core/chat/pinned_keys.hpp"
+#include "core/chat/refusal_probe.hpp"
 #include "core/chat/session.hpp"
 #include "core/crypto/group_keys.hpp"
 #include "core/crypto/identity.hpp"
@@ -101,17 +102,26 @@ FileLock lock_session(const SessionGuard& guard, const Profile& profile) {
 
 // Says once on stderr that the connection was lost and once that it is back; after a
 // reconnect it restores what a lost session forgot (paho never re-subscribes by itself).
+// While the connection is lost, a probe asks the broker whether it now refuses this user (a
+// deleted account): then listen stops with that refusal instead of reconnecting forever.
 class LinkWatch {
  public:
-  LinkWatch(Context& ctx, Transport& transport, std::function<void()> restore)
-      : ctx_(ctx), transport_(transport), restore_(std::move(restore)) {}
+  LinkWatch(Context& ctx, Transport& transport, std::function<void()> restore,
+            std::unique_ptr<RefusalProbe> probe)
+      : ctx_(ctx), transport_(transport), restore_(std::move(restore)), probe_(std::move(probe)) {}
 
   void check() {
     if (!transport_.is_connected()) {
       if (!lost_) ctx_.warn("lost the connection to the broker; reconnecting");
       lost_ = true;
+      if (probe_) {
+        if (auto refusal = probe_->check_while_lost()) {
+          throw Error(refusal->code(), std::string("listen stops: ") + refusal->what());
+        }
+      }
       return;
     }
+    if (probe_) probe_->connected();
     // The count reaches 1 with the first connection; more means paho reconnected.
     auto count = transport_.connection_count();
     if (count <= handled_ || count < 2) return;
@@ -131,9 +141,17 @@ class LinkWatch {
   Context& ctx_;
   Transport& transport_;
   std::function<void()> restore_;
+  std::unique_ptr<RefusalProbe> probe_;
   std::uint64_t handled_ = 1;
   bool lost_ = false;
 };
+
+// No probe for a password typed at a prompt: it is not in OPTIONS, and the probe would take
+// the broker's "needs a password" for a refusal.
+std::unique_ptr<RefusalProbe> refusal_probe(Context& ctx, const ConnectOptions& options) {
+  if (!options.username.empty() && options.password.empty()) return nullptr;
+  return std::make_unique<RefusalProbe>([&ctx] { return ctx.make_transport(); }, options);
+}
 
 // The filters, output form and hook of OPTS, checked before any network I/O.
 struct ListenPlan {
@@ -201,11 +219,14 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
   transport->subscribe({topics::inbox_of(profile.name)}, 1, true);
   GroupWatch groups(ctx, profile.name, *transport, inbox, guard);
   groups.start();
-  LinkWatch link(ctx, *transport, [&] {
-    transport->subscribe({topics::inbox_of(profile.name)}, 1, true);
-    groups.resubscribe();
-    publish_presence(*transport, profile.name, true);
-  });
+  LinkWatch link(
+      ctx, *transport,
+      [&] {
+        transport->subscribe({topics::inbox_of(profile.name)}, 1, true);
+        groups.resubscribe();
+        publish_presence(*transport, profile.name, true);
+      },
+      refusal_probe(ctx, options));
   publish_presence(*transport, profile.name, true);
   // Sends of this profile hand their messages to us instead of connecting (cmd/handoff.hpp).
   auto handoff = serve_sends(ctx, state_dir, profile, *transport, settings);
@@ -235,6 +256,9 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
     return true;
   };
   auto go_offline = [&] {
+    // While the broker is away there is no one to tell: the will it publishes when it notices
+    // the loss says offline already, and a publish now would wait out --connect-timeout.
+    if (!transport->is_connected()) return;
     try {
       publish_presence(*transport, profile.name, false);
       transport->disconnect();

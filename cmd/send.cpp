@@ -37,7 +37,7 @@ void run_send(const SendOptions& opts, Context& ctx) {
           "--batch reads recipients and texts from stdin: give no USER, TEXT, "
           "--lines or --skip with it");
     }
-    return run_send_batch(ctx);
+    return run_send_batch(ctx, opts.retry);
   }
   if (opts.to.empty())
     throw usage_error("give the recipient USER, or --batch (see 'mqchat send --help')");

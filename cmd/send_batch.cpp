@@ -10,6 +10,7 @@
 
 #include "cmd/output.hpp"
 #include "cmd/profile_state.hpp"
+#include "cmd/send_retry.hpp"
 #include "core/chat/batch_outbox.hpp"
 #include "core/chat/directory.hpp"
 #include "core/chat/encryption.hpp"
@@ -101,11 +102,12 @@ class BatchReader {
 
 }  // namespace
 
-void run_send_batch(Context& ctx) {
+void run_send_batch(Context& ctx, const RetryOption& retry) {
   auto profile = require_profile(ctx);
   auto settings = ctx.settings(&profile);
   auto transport = ctx.make_transport();
-  transport->connect(oneshot_options(settings, profile.name));
+  auto options = oneshot_options(settings, profile.name);
+  transport->connect(options);
   if (ctx.in_is_terminal) {
     ctx.err << "mqchat: reading JSON Lines from stdin, one message a line; end with Ctrl-D\n";
   }
@@ -141,7 +143,7 @@ void run_send_batch(Context& ctx) {
         }
         print_json_line(ctx.out, j);
       },
-      sealer.encoder());
+      sealer.encoder(), reconnection_for(ctx, *transport, options, retry));
 
   BatchReader reader(ctx, profile, settings, *transport, sealer);
   std::string line;
@@ -154,10 +156,15 @@ void run_send_batch(Context& ctx) {
     ++number;
     if (blank(line)) continue;
     ++total;
-    try {
-      outbox.submit(number, reader.envelope_of(line));
-    } catch (const Error& e) {
-      outbox.reject(number, e);
+    for (;;) {
+      try {
+        outbox.submit(number, reader.envelope_of(line));
+      } catch (const Error& e) {
+        // A lookup that met a lost connection is asked again once the connection is back.
+        if (e.transient() && !transport->is_connected() && outbox.recover_from(e)) continue;
+        outbox.reject(number, e);
+      }
+      break;
     }
   }
   outbox.flush();

@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/chat/connection_recovery.hpp"
 #include "core/store/history.hpp"
 #include "core/wire/envelope.hpp"
 #include "core/wire/error.hpp"
@@ -24,14 +25,16 @@ struct BatchOutcome {
 /// Publishes a stream of envelopes over one connection with at most WINDOW unacknowledged at
 /// once, like publish_in_order, but one failure does not end the batch: every item gets its own
 /// outcome, reported in the order the items were given (also items refused before publishing).
-/// Acknowledged envelopes go to HISTORY as sent, in batches.
+/// Acknowledged envelopes go to HISTORY as sent, in batches. A lost connection is ridden out as
+/// RECONNECTION says (what the broker had not acknowledged is published again, with the same
+/// ids); when the broker stays away, every item not yet acknowledged fails with exit 5.
 class BatchOutbox {
  public:
   using Report = std::function<void(const BatchOutcome&)>;
 
-  /// ENCODE makes each payload (plain v1 when empty).
+  /// ENCODE makes each payload (plain v1 when empty); a resend encodes again.
   BatchOutbox(Transport& transport, int qos, std::size_t window, History& history, Report report,
-              PayloadEncoder encode = {});
+              PayloadEncoder encode = {}, Reconnection reconnection = {});
   ~BatchOutbox();
   BatchOutbox(const BatchOutbox&) = delete;
   BatchOutbox& operator=(const BatchOutbox&) = delete;
@@ -42,6 +45,9 @@ class BatchOutbox {
   void reject(std::size_t item, const Error& error);
   /// Waits for everything outstanding and reports it; the history is written.
   void flush();
+  /// Rides out LOSS, a transient error met outside the outbox (a directory lookup for the next
+  /// item): true when the connection is back and the unacknowledged items were published again.
+  bool recover_from(const Error& loss) { return recovered(loss); }
 
  private:
   struct Pending {
@@ -53,6 +59,10 @@ class BatchOutbox {
   void settle_front();
   void report_ready();
   void write_history();
+  std::uint64_t publish(const Envelope& envelope);
+  // After the error LOSS: true when the connection is back and everything unacknowledged was
+  // published again; else FAILURE is the error of every unacknowledged item from now on.
+  bool recovered(const Error& loss);
 
   Transport& transport_;
   int qos_;
@@ -63,6 +73,10 @@ class BatchOutbox {
   std::size_t in_flight_ = 0;
   std::vector<HistoryEntry> acknowledged_;
   PayloadEncoder encode_;
+  Reconnection reconnection_;
+  ConnectionRecovery recovery_{reconnection_};
+  std::size_t acknowledged_count_ = 0;
+  std::optional<Error> failure_;  // the broker did not come back: nothing more is tried
 };
 
 }  // namespace mqchat

@@ -1,9 +1,7 @@
 #include "core/chat/stream_publisher.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <deque>
-#include <thread>
 
 #include "core/chat/outbox.hpp"
 #include "core/wire/error.hpp"
@@ -12,11 +10,7 @@ namespace mqchat {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 constexpr std::size_t kBatch = 512;  // acknowledgements told at once (one history append)
-constexpr Millis kFirstPause{200};
-constexpr Millis kLongestPause{2000};  // short: a restarted broker is used within 2 s
 
 class StreamPublisher {
  public:
@@ -33,35 +27,22 @@ class StreamPublisher {
         encode_(encode) {}
 
   std::size_t run() {
-    const bool may_retry = reconnection_.retry_for > Millis(0) && reconnection_.connect;
-    std::optional<Clock::time_point> deadline;
-    std::size_t done_at_loss = 0;
     for (;;) {
       try {
         pump();
         break;
       } catch (const Error& e) {
         tell();
-        if (!e.transient() || !may_retry) throw stopped_at(e);
-        // The time allowed runs from the first loss; only progress since then earns a fresh
-        // allowance, so a broker that accepts connections and drops them cannot keep us.
-        Millis pause{0};
-        if (!deadline || done_ > done_at_loss) {
-          deadline = Clock::now() + reconnection_.retry_for;
-          done_at_loss = done_;
-          no_progress_pause_ = kFirstPause;
-        } else {
-          // Connected again, yet nothing went through: pause as between failed connects.
-          pause = no_progress_pause_;
-          no_progress_pause_ = std::min(no_progress_pause_ * 2, kLongestPause);
-        }
-        if (Clock::now() + pause >= *deadline) throw gave_up(e);
+        if (!e.transient() || !recovery_.enabled()) throw stopped_at(e);
         const bool silent = e.code() == ExitCode::timeout;
-        notify((silent ? "no acknowledgement came after " : "lost the connection after ") +
-               count_subject() + " acknowledged (" + e.what() + "); reconnecting");
-        std::this_thread::sleep_for(pause);
-        reconnect_until(*deadline);
-        notify("reconnected; sending on from message " + std::to_string(done_ + 1));
+        auto outcome = recovery_.recover(
+            e, done_,
+            (silent ? "no acknowledgement came after " : "lost the connection after ") +
+                count_subject() + " acknowledged (" + e.what() + "); reconnecting");
+        using Kind = ConnectionRecovery::Outcome::Kind;
+        if (outcome.kind == Kind::gave_up) throw gave_up(*outcome.error);
+        if (outcome.kind == Kind::failed) throw stopped_at(*outcome.error);
+        recovery_.notify("reconnected; sending on from message " + std::to_string(done_ + 1));
         resend_ = true;
       }
     }
@@ -134,10 +115,6 @@ class StreamPublisher {
     unreported_.clear();
   }
 
-  void notify(const std::string& line) const {
-    if (reconnection_.notify) reconnection_.notify(line);
-  }
-
   std::string count_text() const {
     auto n = std::to_string(done_);
     if (total_) return n + " of " + std::to_string(*total_) + " messages";
@@ -157,27 +134,9 @@ class StreamPublisher {
 
   // The exit-5 error once the time allowed is over; LAST is what failed last.
   PartialSendError gave_up(const Error& last) const {
-    auto secs = std::chrono::duration_cast<std::chrono::seconds>(reconnection_.retry_for);
     return PartialSendError(Error(ExitCode::timeout, last.what()),
-                            "the broker did not come back within " + std::to_string(secs.count()) +
-                                " s (" + last.what() + "): " + count_subject() + " acknowledged",
+                            recovery_.gave_up_text(last) + ": " + count_subject() + " acknowledged",
                             done_);
-  }
-
-  // Connects again until it works or DEADLINE passes, pausing longer after each failure.
-  void reconnect_until(Clock::time_point deadline) {
-    Millis pause = kFirstPause;
-    for (;;) {
-      try {
-        reconnection_.connect();
-        return;
-      } catch (const Error& e) {
-        if (!e.transient()) throw stopped_at(e);
-        if (Clock::now() + pause >= deadline) throw gave_up(e);
-        std::this_thread::sleep_for(pause);
-        pause = std::min(pause * 2, kLongestPause);
-      }
-    }
   }
 
   Transport& transport_;
@@ -186,6 +145,7 @@ class StreamPublisher {
   std::size_t window_;
   const AcknowledgedBatch& acknowledged_;
   const Reconnection& reconnection_;
+  ConnectionRecovery recovery_{reconnection_};
   std::optional<std::size_t> total_;
 
   std::deque<InFlight> in_flight_;    // published, not yet acknowledged, oldest first
@@ -193,7 +153,6 @@ class StreamPublisher {
   std::size_t done_ = 0;
   bool ended_ = false;
   bool resend_ = false;
-  Millis no_progress_pause_ = kFirstPause;  // before reconnecting when the last one sent nothing
   std::optional<Error> bad_input_;
   const PayloadEncoder& encode_;
 };

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/chat/connection_recovery.hpp"
 #include "core/wire/envelope.hpp"
 #include "core/wire/transport.hpp"
 
@@ -21,18 +22,6 @@ class EnvelopeSource {
   virtual std::optional<Envelope> next() = 0;
   /// True when next() would return without waiting (a message is there, or the input ended).
   virtual bool ready() = 0;
-};
-
-/// How publish_stream rides out a lost connection: it connects again, with growing pauses,
-/// and resends from the oldest message the broker had not acknowledged. The resent messages
-/// keep their ids, so a receiver that got one before the loss drops the repeat.
-struct Reconnection {
-  /// How long the broker may stay away, counted from the loss; zero: fail at once.
-  Millis retry_for{0};
-  /// Connects the transport again; throws Error (transient when worth another try).
-  std::function<void()> connect;
-  /// Told one line when the connection is lost and one when it is back.
-  std::function<void(const std::string&)> notify;
 };
 
 /// Told about acknowledged messages, in order, in batches.

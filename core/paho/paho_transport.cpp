@@ -428,6 +428,12 @@ class PahoTransport final : public Transport {
       return unavailable_error("the broker at " + url() + " refused the connection: " +
                                describe_credentials_refusal(options_));
     }
+    if (rc == 3 || rc == 136 || rc == 137) {
+      // "Server unavailable" / "busy": a refusal for now, worth another try later.
+      return Error(ExitCode::unavailable,
+                   "the broker at " + url() + " refused the connection: " + describe_refusal(rc),
+                   /*transient=*/true);
+    }
     if (rc > 0 && rc != 1 && rc != 132) {
       return unavailable_error("the broker at " + url() +
                                " refused the connection: " + describe_refusal(rc));

@@ -1,6 +1,7 @@
 #include "core/chat/outbox.hpp"
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <set>
@@ -8,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/chat/batch_outbox.hpp"
 #include "core/wire/clock.hpp"
 #include "core/wire/error.hpp"
 #include "core/wire/topics.hpp"
@@ -237,6 +239,19 @@ std::vector<std::string> ids_published(const FakeBroker& broker) {
   return ids;
 }
 
+// After a send over a lost connection: every one of ENVS reached the broker, at most
+// RESENT_AT_MOST of them twice and with the same id, and the history has each once, in order.
+void check_each_sent_once(const FakeBroker& broker, mqchat::History& history,
+                          const std::vector<Envelope>& envs, std::size_t resent_at_most) {
+  auto ids = ids_published(broker);
+  CHECK(std::set<std::string>(ids.begin(), ids.end()).size() == envs.size());
+  CHECK(ids.size() >= envs.size());
+  CHECK(ids.size() <= envs.size() + resent_at_most);
+  auto h = history.read();
+  REQUIRE(h.entries.size() == envs.size());
+  for (std::size_t i = 0; i < envs.size(); ++i) CHECK(h.entries[i].message.id == envs[i].id);
+}
+
 }  // namespace
 
 TEST_CASE("a lost connection is re-made and the unacknowledged rest resent with the same ids",
@@ -250,17 +265,7 @@ TEST_CASE("a lost connection is re-made and the unacknowledged rest resent with 
   mqchat::publish_in_order(flaky, envs, 1, 4, f.history, reconnect_with(flaky, notes));
 
   CHECK(flaky.connects == 3);
-  // Everything reached the broker; nothing acknowledged was sent twice, and what was resent
-  // kept its id.
-  auto ids = ids_published(*f.broker);
-  std::set<std::string> distinct(ids.begin(), ids.end());
-  CHECK(distinct.size() == 20);
-  CHECK(ids.size() >= 20);
-  CHECK(ids.size() <= 20 + 4);  // at most one window in flight at the loss
-  // The history has each message once, in order.
-  auto h = f.history.read();
-  REQUIRE(h.entries.size() == 20);
-  for (std::size_t i = 0; i < envs.size(); ++i) CHECK(h.entries[i].message.id == envs[i].id);
+  check_each_sent_once(*f.broker, f.history, envs, 4);  // one window in flight at the loss
   REQUIRE(notes.size() == 2);
   CHECK_THAT(notes[0], Catch::Contains("7 of 20 messages were acknowledged"));
   CHECK_THAT(notes[1], Catch::Contains("from message 8"));
@@ -274,11 +279,7 @@ TEST_CASE("a message whose publish found the connection gone is sent after the r
   std::vector<std::string> notes;
   auto envs = messages(12);
   mqchat::publish_in_order(flaky, envs, 1, 100, f.history, reconnect_with(flaky, notes));
-  auto ids = ids_published(*f.broker);
-  CHECK(std::set<std::string>(ids.begin(), ids.end()).size() == 12);
-  auto h = f.history.read();
-  REQUIRE(h.entries.size() == 12);
-  for (std::size_t i = 0; i < envs.size(); ++i) CHECK(h.entries[i].message.id == envs[i].id);
+  check_each_sent_once(*f.broker, f.history, envs, 12);
 }
 
 TEST_CASE("a broker that stays away ends the send with exit 5 and the acknowledged count",
@@ -356,4 +357,99 @@ TEST_CASE("a broker that takes connections but drops each one ends the send with
   CHECK(flaky.connects >= 2);
   CHECK(flaky.connects <= 6);
   CHECK(took < std::chrono::seconds(3));
+}
+
+namespace {
+
+// Runs ENVS through a BatchOutbox over FLAKY with a window of WINDOW and returns the outcomes.
+std::vector<mqchat::BatchOutcome> send_batch(FlakyTransport& flaky, mqchat::History& history,
+                                             const std::vector<Envelope>& envs, std::size_t window,
+                                             const mqchat::Reconnection& reconnection) {
+  std::vector<mqchat::BatchOutcome> outcomes;
+  mqchat::BatchOutbox outbox(
+      flaky, 1, window, history, [&](const mqchat::BatchOutcome& o) { outcomes.push_back(o); }, {},
+      reconnection);
+  for (std::size_t i = 0; i < envs.size(); ++i) outbox.submit(i + 1, envs[i]);
+  outbox.flush();
+  return outcomes;
+}
+
+}  // namespace
+
+TEST_CASE("a batch rides out a lost connection: every item acknowledged once, ids kept",
+          "[outbox][reconnect][batch]") {
+  Fixture f;
+  FlakyTransport flaky(f.transport);
+  flaky.lose_after = 5;
+  flaky.refused_reconnects = 2;
+  std::vector<std::string> notes;
+  auto envs = messages(16);
+  auto outcomes = send_batch(flaky, f.history, envs, 4, reconnect_with(flaky, notes));
+
+  REQUIRE(outcomes.size() == 16);
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    CHECK(outcomes[i].item == i + 1);
+    REQUIRE(outcomes[i].sent.has_value());
+    CHECK(outcomes[i].sent->id == envs[i].id);
+  }
+  CHECK(flaky.connects == 3);
+  check_each_sent_once(*f.broker, f.history, envs, 4);  // at most one window published twice
+  REQUIRE(notes.size() == 2);
+  CHECK_THAT(notes[0], Catch::Contains("5 messages were acknowledged"));
+  CHECK_THAT(notes[1], Catch::Contains("reconnected"));
+}
+
+TEST_CASE("a batch whose publish finds the connection gone sends that item after the reconnect",
+          "[outbox][reconnect][batch]") {
+  Fixture f;
+  FlakyTransport flaky(f.transport);
+  flaky.lose_at_publish = 3;
+  std::vector<std::string> notes;
+  auto envs = messages(8);
+  auto outcomes = send_batch(flaky, f.history, envs, 100, reconnect_with(flaky, notes));
+  REQUIRE(outcomes.size() == 8);
+  for (const auto& o : outcomes) CHECK(o.sent.has_value());
+  check_each_sent_once(*f.broker, f.history, envs, 8);
+}
+
+TEST_CASE("a batch whose broker stays away fails every unacknowledged item with exit 5",
+          "[outbox][reconnect][batch]") {
+  Fixture f;
+  FlakyTransport flaky(f.transport);
+  flaky.lose_after = 3;
+  flaky.refused_reconnects = 1000;
+  std::vector<std::string> notes;
+  auto started = std::chrono::steady_clock::now();
+  auto outcomes = send_batch(flaky, f.history, messages(10), 2,
+                             reconnect_with(flaky, notes, std::chrono::milliseconds(600)));
+  auto took = std::chrono::steady_clock::now() - started;
+  REQUIRE(outcomes.size() == 10);
+  for (std::size_t i = 0; i < 3; ++i) CHECK(outcomes[i].sent.has_value());
+  for (std::size_t i = 3; i < 10; ++i) {
+    REQUIRE(outcomes[i].error.has_value());
+    CHECK(outcomes[i].error->code() == mqchat::ExitCode::timeout);
+    CHECK_THAT(outcomes[i].error->what(), Catch::Contains("did not come back within"));
+  }
+  CHECK(f.history.read().entries.size() == 3);
+  // It waited once for the time allowed, not once per item.
+  CHECK(took < std::chrono::seconds(3));
+}
+
+TEST_CASE("a batch with no time to retry fails each item with the connection's own error",
+          "[outbox][reconnect][batch]") {
+  Fixture f;
+  FlakyTransport flaky(f.transport);
+  flaky.lose_after = 2;
+  std::vector<std::string> notes;
+  auto outcomes =
+      send_batch(flaky, f.history, messages(4), 8, reconnect_with(flaky, notes, mqchat::Millis(0)));
+  REQUIRE(outcomes.size() == 4);
+  CHECK(outcomes[0].sent.has_value());
+  CHECK(outcomes[1].sent.has_value());
+  for (std::size_t i = 2; i < 4; ++i) {
+    REQUIRE(outcomes[i].error.has_value());
+    CHECK(outcomes[i].error->code() == mqchat::ExitCode::unavailable);
+  }
+  CHECK(flaky.connects == 0);
+  CHECK(notes.empty());
 }

@@ -264,6 +264,25 @@ TEST_CASE("an auth broker tells a wrong password, a missing one and no account a
   }
 }
 
+TEST_CASE("a running listen of a deleted account stops with exit 4 and says why", "[auth][listen]") {
+  Trio t;
+  auto listen = t.bob.start({"listen", "--json"});
+  REQUIRE(wait_until([&] { return contains(online_users(t.alice), "bob"); }, 10s));
+  t.broker.deluser("bob");
+  // The broker cuts bob off when it rereads its accounts; paho would reconnect forever.
+  auto code = listen->wait_exit(std::chrono::seconds(20));
+  listen->drain();
+  INFO(listen->describe());
+  REQUIRE(code.has_value());
+  CHECK(*code == 4);
+  auto err = lines_of(listen->err());
+  REQUIRE_FALSE(err.empty());
+  CHECK_THAT(err.back(), Catch::Contains("listen stops") && Catch::Contains("no account 'bob'"));
+  // The others are not affected.
+  t.alice.send(t.carol, "still here");
+  CHECK(texts_of(t.carol.receive(1, 10)) == std::vector<std::string>{"still here"});
+}
+
 TEST_CASE("no password shows in a command line or in a file others could read", "[auth]") {
   Trio t;
   auto listen = t.bob.start({"listen", "--json"});

@@ -1,6 +1,6 @@
-// A broker that goes away in the middle of work: a send --lines rides out a restart and resends
-// what was not acknowledged, gives up with a count to resume from when the broker stays away,
-// and a running listen reconnects and shows what was sent meanwhile.
+// A broker that goes away in the middle of work: a send --lines or --batch rides out a restart and
+// resends what was not acknowledged, gives up with a count to resume from when the broker stays
+// away, and a running listen reconnects and shows what was sent meanwhile.
 
 #include <algorithm>
 #include <csignal>
@@ -41,6 +41,14 @@ std::size_t occurrences(const std::string& text, const std::string& part) {
   return n;
 }
 
+std::string batch_lines(const std::string& to, int first, int last) {
+  std::string text;
+  for (int i = first; i <= last; ++i) {
+    text += nlohmann::json{{"to", to}, {"text", numbered(i)}}.dump() + "\n";
+  }
+  return text;
+}
+
 // A send --lines as a process whose stdin the test writes piece by piece.
 std::unique_ptr<Process> start_streaming_send(const User& from,
                                               const std::vector<std::string>& args) {
@@ -48,6 +56,23 @@ std::unique_ptr<Process> start_streaming_send(const User& from,
   options.input = "";
   options.keep_input_open = true;
   return from.start(args, options);
+}
+
+// Stops the broker, gives SEND the input MORE while it is away, restarts the broker and ends
+// the input; returns SEND's exit code, after checking that it said it lost and regained the
+// connection.
+std::optional<int> restart_broker_under(Chat& chat, Process& send, const std::string& more) {
+  chat.broker.stop();
+  // This input meets a dead connection: send must hold it until the broker is back.
+  send.write_input(more);
+  std::this_thread::sleep_for(1500ms);
+  chat.broker.restart();
+  send.close_input();
+  auto code = send.wait_exit(60s);
+  send.drain();
+  CHECK(occurrences(send.err(), "lost the connection") >= 1);
+  CHECK(occurrences(send.err(), "reconnected") >= 1);
+  return code;
 }
 
 }  // namespace
@@ -60,19 +85,9 @@ TEST_CASE("send --lines rides out a broker restart and every message arrives onc
   // send --lines reports what the broker acknowledged as soon as its input pauses.
   REQUIRE(wait_until([&] { return results_so_far(*send) >= 1000; }, 20s));
 
-  chat.broker.stop();
-  // These lines meet a dead connection: send must hold them until the broker is back.
-  send->write_input(numbered_lines(1001, 2000));
-  std::this_thread::sleep_for(1500ms);
-  chat.broker.restart();
-  send->close_input();
-
-  auto code = send->wait_exit(60s);
-  send->drain();
+  auto code = restart_broker_under(chat, *send, numbered_lines(1001, 2000));
   INFO(send->describe());
   REQUIRE(code == 0);
-  CHECK(occurrences(send->err(), "lost the connection") >= 1);
-  CHECK(occurrences(send->err(), "reconnected") >= 1);
   auto results = parse_json_lines(send->out());
   std::set<std::string> ids;
   for (const auto& r : results) ids.insert(str(r, "id"));
@@ -124,6 +139,58 @@ TEST_CASE("a broker that stays away ends send --lines with exit 5 and a count to
   CHECK(chat.bob.run({"listen", "--json", "--timeout", "2"}).out.empty());
 }
 
+TEST_CASE("send --batch rides out a broker restart and every line arrives once",
+          "[reliability][send][batch]") {
+  Chat chat;
+  auto send = start_streaming_send(chat.alice, {"send", "--batch"});
+  send->write_input(batch_lines("bob", 1, 300));
+  // --batch prints the result of every line read before it waits for more input.
+  REQUIRE(wait_until([&] { return results_so_far(*send) >= 300; }, 20s));
+
+  auto code = restart_broker_under(chat, *send, batch_lines("bob", 301, 600));
+  INFO(send->describe());
+  REQUIRE(code == 0);
+  auto results = parse_json_lines(send->out());
+  REQUIRE(results.size() == 600);
+  std::set<std::string> ids;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    CHECK(results[i].at("line") == i + 1);
+    CHECK(results[i].at("ok") == true);
+    ids.insert(str(results[i], "id"));
+  }
+  CHECK(ids.size() == 600);
+
+  CHECK(texts_of(chat.bob.receive(600, 60)) == numbered_texts(1, 600));
+  CHECK(chat.bob.run({"listen", "--json", "--timeout", "2"}).out.empty());
+  auto history = parse_json_lines(chat.alice.run({"history", "--json", "-n", "5000"}).out);
+  CHECK(history.size() == 600);
+}
+
+TEST_CASE("a broker that stays away fails the unsent lines of send --batch with exit 5",
+          "[reliability][send][batch]") {
+  Chat chat;
+  auto send = start_streaming_send(chat.alice, {"send", "--batch", "--retry-for", "2"});
+  send->write_input(batch_lines("bob", 1, 100));
+  REQUIRE(wait_until([&] { return results_so_far(*send) >= 100; }, 20s));
+  chat.broker.stop();
+  send->write_input(batch_lines("bob", 101, 150));
+  send->close_input();
+
+  auto code = send->wait_exit(30s);
+  send->drain();
+  INFO(send->describe());
+  REQUIRE(code == 5);
+  auto results = parse_json_lines(send->out());
+  REQUIRE(results.size() == 150);
+  for (std::size_t i = 0; i < 100; ++i) CHECK(results[i].at("ok") == true);
+  for (std::size_t i = 100; i < 150; ++i) {
+    CHECK(results[i].at("ok") == false);
+    CHECK(results[i].at("exit_code") == 5);
+    CHECK_THAT(str(results[i], "error"), Catch::Contains("did not come back within 2 s"));
+  }
+  CHECK_THAT(send->err(), Catch::Contains("50 of 150 messages failed"));
+}
+
 TEST_CASE(
     "a running listen reconnects after a broker restart, says so once, and shows what "
     "was sent meanwhile",
@@ -167,4 +234,25 @@ TEST_CASE("send --lines reports what it sent while its input waits after a blank
   CHECK(results_so_far(*send) == 4);
   CHECK(texts_of(chat.bob.receive(4)) ==
         std::vector<std::string>{"one", "two", "three", "four, half a line"});
+}
+
+TEST_CASE("a listen stopped while the broker is down exits at once, not after the timeout",
+          "[reliability][listen]") {
+  Chat chat;
+  auto listen = chat.bob.start({"--connect-timeout", "30", "listen", "--json"});
+  REQUIRE(wait_until([&] { return contains(online_users(chat.alice), "bob"); }, 10s));
+  chat.broker.stop();
+  REQUIRE(wait_until(
+      [&] {
+        listen->drain();
+        return listen->err().find("lost the connection") != std::string::npos;
+      },
+      10s));
+  listen->signal(SIGINT);
+  // Nothing to tell a broker that is away: no publish waits out the 30 s connect timeout.
+  auto code = listen->wait_exit(5s);
+  INFO(listen->describe());
+  REQUIRE(code.has_value());
+  CHECK(*code == 0);
+  chat.broker.restart();
 }
