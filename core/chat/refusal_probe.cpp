@@ -49,8 +49,10 @@ std::optional<Error> RefusalProbe::check_while_lost() {
       probe->connect(options);
       probe->disconnect();
     } catch (const Error& e) {
-      // Unreachable, silent or busy: the broker is away, not refusing. A refusal is for good.
-      if (!e.transient()) refusal = e;
+      // Unreachable, silent or busy: the broker is away, not refusing. Only a refusal of the
+      // user's credentials is for good: one of the probe's own client id (a broker with
+      // client-id rules) says nothing about the listen's connection.
+      if (e.refused_credentials()) refusal = e;
     } catch (...) {
       // A probe that fails in any other way tells nothing.
     }

@@ -15,8 +15,9 @@ namespace mqchat {
 /// keeps trying and reports no reason (paho.mqtt.c issues #1148, #1360), so a listen whose
 /// account was deleted (`mqchat broker deluser`) would retry forever. While the connection is
 /// lost, the probe connects a second, short-lived client with the same credentials now and
-/// then, in the background, and keeps the refusal if the broker refuses it: a refusal is for
-/// good, while a broker that is down or silent is not.
+/// then, in the background, and keeps the refusal if the broker refuses those credentials
+/// (unknown user, wrong password): that is for good, while a broker that is down, silent or
+/// refusing for another reason is not.
 class RefusalProbe {
  public:
   using MakeTransport = std::function<std::unique_ptr<Transport>()>;

@@ -425,8 +425,9 @@ class PahoTransport final : public Transport {
   Error translate_connect(const mqtt::exception& e) const {
     int rc = e.get_return_code();
     if (is_credentials_refusal(rc)) {
-      return unavailable_error("the broker at " + url() + " refused the connection: " +
-                               describe_credentials_refusal(options_));
+      return unavailable_error("the broker at " + url() +
+                               " refused the connection: " + describe_credentials_refusal(options_))
+          .mark_refused_credentials();
     }
     if (rc == 3 || rc == 136 || rc == 137) {
       // "Server unavailable" / "busy": a refusal for now, worth another try later.

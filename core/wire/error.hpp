@@ -29,9 +29,18 @@ class Error : public std::runtime_error {
   /// could not be made, or an acknowledgement never came. False for refusals and bad input.
   bool transient() const noexcept { return transient_; }
 
+  /// True when the broker refused the connection for who the user is (unknown user, wrong or
+  /// missing password), not for the client id, a ban or its load.
+  bool refused_credentials() const noexcept { return refused_credentials_; }
+  Error& mark_refused_credentials() noexcept {
+    refused_credentials_ = true;
+    return *this;
+  }
+
  private:
   ExitCode code_;
   bool transient_;
+  bool refused_credentials_ = false;
 };
 
 /// A send that ended early: the first ACKNOWLEDGED messages were acknowledged by the broker
