@@ -34,14 +34,34 @@ std::string base64_field(const json& j, const char* key, std::optional<std::size
 // Ids appear in the associated data between NUL separators: printable ASCII only.
 std::string checked_id(const json& j) {
   auto id = field(j, "id");
-  if (id.empty() || id.size() > kMaxIdBytes) throw DecodeError("'id' is empty or too long");
-  for (char c : id) {
-    if (static_cast<unsigned char>(c) <= 0x20 || static_cast<unsigned char>(c) >= 0x7f) {
-      throw DecodeError("'id' holds a character outside printable ASCII");
-    }
+  if (!sealable_id(id)) {
+    throw DecodeError("'id' is empty, too long, or holds a character other than printable ASCII");
   }
   return id;
 }
+
+// The id of E, refused before sealing when it could not be opened again.
+const std::string& id_to_seal(const Envelope& e) {
+  if (!sealable_id(e.id)) {
+    throw usage_error(
+        "cannot seal a message whose id is not 1-128 printable ASCII characters "
+        "without spaces, quotes or backslashes");
+  }
+  return e.id;
+}
+
+}  // namespace
+
+bool sealable_id(std::string_view id) {
+  if (id.empty() || id.size() > kMaxIdBytes) return false;
+  for (char c : id) {
+    auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u >= 0x7f || c == '"' || c == '\\') return false;
+  }
+  return true;
+}
+
+namespace {
 
 std::string nonce_or_random(std::string_view nonce, std::size_t size) {
   if (nonce.empty()) return crypto::random_bytes(size);
@@ -139,7 +159,7 @@ std::optional<std::string> BoxKeys::shared_with(const std::string& peer) {
 
 std::string seal_direct(const Envelope& e, BoxKeys& keys, const std::string& recipient,
                         std::string_view nonce) {
-  return seal_inner(e.id, wire_json(e), keys, recipient, nonce);
+  return seal_inner(id_to_seal(e), wire_json(e), keys, recipient, nonce);
 }
 
 std::string seal_grant(const KeyGrant& g, BoxKeys& keys, const std::string& recipient,
@@ -183,6 +203,7 @@ OpenedDirect open_direct(const json& outer, BoxKeys& keys) {
 
 std::string seal_group(const Envelope& e, const Identity& me, const SenderKey& key,
                        std::string_view nonce_in) {
+  id_to_seal(e);
   auto nonce = nonce_or_random(nonce_in, sz::kAeadNonce);
   auto ad = group_ad(e.group, e.from, e.id, key.id);
   auto ct = crypto::aead_seal(wire_json(e).dump(), ad, nonce, key.key);

@@ -66,8 +66,14 @@ class BoxKeys {
   std::map<std::string, std::string> shared_;
 };
 
+/// True when ID may be the id of a sealed envelope: 1 to 128 printable ASCII characters, no
+/// space, quote or backslash (mqchat's own ids are 32 hex digits; a foreign v1 id may be
+/// anything, and such a message cannot be sealed).
+bool sealable_id(std::string_view id);
+
 /// E sealed for RECIPIENT (an Ed25519 public key, 32 bytes). NONCE: random when empty (tests
-/// pass one). Throws a failure Error when RECIPIENT is not a valid key.
+/// pass one). Throws a failure Error when RECIPIENT is not a valid key, a usage Error when
+/// E's id is not sealable_id.
 std::string seal_direct(const Envelope& e, BoxKeys& keys, const std::string& recipient,
                         std::string_view nonce = {});
 /// GRANT sealed for RECIPIENT, as seal_direct.

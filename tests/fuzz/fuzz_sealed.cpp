@@ -11,6 +11,7 @@
 #include "core/crypto/crypto.hpp"
 #include "core/crypto/sealed_envelope.hpp"
 #include "core/paho/sodium_ops.hpp"
+#include "core/wire/error.hpp"
 
 namespace {
 
@@ -87,10 +88,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   try {
     auto e = mqchat::plain_envelope_from_json(j);
-    // Ids of sealed envelopes are printable ASCII; others are refused when sealed, not lost.
-    bool printable = !e.id.empty();
-    for (char c : e.id) printable = printable && c > 0x20 && c < 0x7f;
-    if (printable && (e.type == mqchat::MessageType::dm || e.from == "alice")) seal_and_open(e);
+    // Another id is refused when sealed (a usage error), so it is never sent unreadable.
+    if (!mqchat::sealable_id(e.id)) {
+      try {
+        seal_and_open(e);
+        __builtin_trap();
+      } catch (const mqchat::Error& refused) {
+        if (refused.code() != mqchat::ExitCode::usage) __builtin_trap();
+      }
+    } else if (e.type == mqchat::MessageType::dm || e.from == "alice") {
+      seal_and_open(e);
+    }
   } catch (const mqchat::DecodeError&) {
   }
   return 0;
