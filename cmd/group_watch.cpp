@@ -54,6 +54,10 @@ bool GroupWatch::follow(const IncomingMessage& msg) {
     bool listed = std::find(profile->groups.begin(), profile->groups.end(), topic.name) !=
                   profile->groups.end();
     if (member == listed) return true;
+    // A join or leave of this very profile that the next poll() will apply: the record is
+    // older than it (paho can hand over the clear of a 'group leave' after the 'group join'
+    // that followed it wrote the profile, and following it undid the join).
+    if (listed != (subscribed_.count(topic.name) > 0)) return true;
     ctx_.store().update_profile(profile_, [&](Profile& p) {
       auto it = std::find(p.groups.begin(), p.groups.end(), topic.name);
       if (member && it == p.groups.end()) p.groups.push_back(topic.name);
