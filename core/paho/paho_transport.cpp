@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "core/paho/module_parts.hpp"
+#include "core/paho/socket_tuning.hpp"
 #include "core/wire/broker_url.hpp"
 #include "core/wire/error.hpp"
 #include "core/wire/transport.hpp"
@@ -139,6 +140,7 @@ class PahoTransport final : public Transport {
 
   std::uint64_t publish_async(const std::string& topic, const std::string& payload, int qos,
                               bool retain) override {
+    traffic_since_wait_ = true;
     if (qos > 0) keep_within_receive_maximum();
     try {
       auto msg = mqtt::make_message(topic, payload, qos, retain);
@@ -170,7 +172,8 @@ class PahoTransport final : public Transport {
       pending_.erase(it);
     }
     try {
-      if (!token->wait_for(options_.timeout)) {
+      if (!wait_acknowledging(options_.timeout,
+                              [&token](Millis slice) { return token->wait_for(slice); })) {
         // Transient: a new connection may get the acknowledgement the silent one did not.
         throw Error(ExitCode::timeout,
                     "no acknowledgement from the broker at " + url() + " within " +
@@ -190,6 +193,7 @@ class PahoTransport final : public Transport {
   }
 
   void subscribe(const std::vector<std::string>& filters, int qos, bool no_local) override {
+    traffic_since_wait_ = true;
     try {
       // One SUBSCRIBE per filter, all in flight at once: paho-cpp 1.2.0 crashes on a multi-topic
       // subscribe with options (its response_options copy drops the options array), and the
@@ -203,7 +207,8 @@ class PahoTransport final : public Transport {
         }
       }
       for (auto& token : tokens) {
-        if (!token->wait_for(options_.timeout)) {
+        if (!wait_acknowledging(options_.timeout,
+                                [&token](Millis slice) { return token->wait_for(slice); })) {
           throw timeout_error("the broker at " + url() + " did not confirm a subscription within " +
                               seconds_text(options_.timeout));
         }
@@ -219,11 +224,13 @@ class PahoTransport final : public Transport {
   }
 
   void unsubscribe(const std::vector<std::string>& filters) override {
+    traffic_since_wait_ = true;
     try {
       std::vector<mqtt::token_ptr> tokens;
       for (const auto& filter : filters) tokens.push_back(client_->unsubscribe(filter));
       for (auto& token : tokens) {
-        if (!token->wait_for(options_.timeout)) {
+        if (!wait_acknowledging(options_.timeout,
+                                [&token](Millis slice) { return token->wait_for(slice); })) {
           throw timeout_error("the broker at " + url() + " did not confirm an unsubscribe " +
                               "within " + seconds_text(options_.timeout));
         }
@@ -235,7 +242,12 @@ class PahoTransport final : public Transport {
 
   std::optional<IncomingMessage> next_message(Millis timeout) override {
     mqtt::const_message_ptr msg;
-    if (!client_->try_consume_message_for(&msg, timeout)) {
+    const bool got =
+        client_->try_consume_message(&msg) ||
+        (timeout.count() > 0 && wait_acknowledging(timeout, [this, &msg](Millis slice) {
+           return client_->try_consume_message_for(&msg, slice);
+         }));
+    if (!got) {
       // Idle after a burst: paho queued whatever arrived faster than it was read, and glibc
       // keeps the freed heap of every thread's arena. Give it back, so that a listen's
       // footprint returns to its resting size.
@@ -244,6 +256,7 @@ class PahoTransport final : public Transport {
       return std::nullopt;
     }
     ++received_since_trim_;
+    traffic_since_wait_ = true;
     if (!msg) {
       // paho queues an empty message when the connection is lost.
       if (!options_.auto_reconnect) {
@@ -277,6 +290,37 @@ class PahoTransport final : public Transport {
 
   std::string url() const { return options_.servers.front(); }
 
+  // Waits up to TIMEOUT with WAIT_FOR(slice). A broker with Nagle on (mosquitto's default)
+  // holds a small packet back until we acknowledge the one before, and Linux delays that ACK
+  // by 40 ms: so after traffic we acknowledge what arrived before waiting, and again after 2
+  // and 10 ms for what arrived during the wait (docs/mqtt-notes.md). An idle wait (a quiet
+  // listen) skips the early wake-ups.
+  template <class WaitFor>
+  bool wait_acknowledging(Millis timeout, WaitFor&& wait_for) {
+    Millis waited{0};
+    if (traffic_since_wait_.exchange(false)) {
+      for (Millis slice : {Millis(2), Millis(8)}) {
+        acknowledge_received();
+        if (timeout - waited <= slice) break;
+        if (wait_for(slice)) return true;
+        waited += slice;
+      }
+    }
+    acknowledge_received();
+    return wait_for(timeout - waited);
+  }
+
+  // TCP_QUICKACK on our sockets to the broker, found again after each new connection.
+  void acknowledge_received() {
+    std::lock_guard<std::mutex> lock(sockets_mutex_);
+    const auto connections = connections_->load();
+    if (connections != sockets_of_connection_) {
+      sockets_ = paho::sockets_to(ports_);
+      sockets_of_connection_ = connections;
+    }
+    for (int fd : sockets_) paho::acknowledge_now(fd);
+  }
+
   // paho.mqtt.c keeps a publish beyond the broker's Receive Maximum (mosquitto's default
   // max_inflight_messages is 20) in its queue, and its send thread sends it only when next woken
   // by a new command or by its 1 s timeout, not by the PUBACK that made room: a bulk send stalled
@@ -299,7 +343,11 @@ class PahoTransport final : public Transport {
     const std::size_t settle = unacknowledged_.size() - receive_maximum_ + 1;
     for (std::size_t i = 0; i < settle; ++i) {
       try {
-        if (!unacknowledged_.front()->wait_for(options_.timeout)) return;  // wait() reports it
+        auto& oldest = unacknowledged_.front();
+        if (!wait_acknowledging(options_.timeout,
+                                [&oldest](Millis slice) { return oldest->wait_for(slice); })) {
+          return;  // wait() reports it
+        }
       } catch (const mqtt::exception&) {
         // A refusal: wait() on its ticket reports it.
       }
@@ -375,7 +423,13 @@ class PahoTransport final : public Transport {
         if (m) hook(IncomingMessage{m->get_topic(), m->get_payload_str(), m->is_retained()});
       });
     }
-    client_->set_connected_handler([counter = connections_](const std::string&) { ++*counter; });
+    ports_ = paho::uri_ports(uris);
+    // Nagle off on every connection, reconnects included: paho leaves it on, and a PUBLISH
+    // right after a PUBACK of ours would wait for the broker's delayed ACK (40 ms).
+    client_->set_connected_handler([counter = connections_, ports = ports_](const std::string&) {
+      for (int fd : paho::sockets_to(ports)) paho::send_without_delay(fd);
+      ++*counter;
+    });
 
     // Properties are set on this very object: paho 1.2.0 loses connect properties across
     // copies (see docs/mqtt-notes.md).
@@ -407,6 +461,8 @@ class PahoTransport final : public Transport {
                              seconds_text(options_.timeout) +
                              " (is it running? try 'mqchat broker start' or --broker URL)");
     }
+    // Also here: paho may run the connected handler only after this thread went on.
+    for (int fd : paho::sockets_to(ports_)) paho::send_without_delay(fd);
     auto response = token->get_connect_response();
     receive_maximum_ = 65535;
     const auto& props = response.get_properties();
@@ -462,6 +518,11 @@ class PahoTransport final : public Transport {
   // Shared with paho's callback thread, which may outlive this object in a parked client.
   std::shared_ptr<std::atomic<std::uint64_t>> connections_ =
       std::make_shared<std::atomic<std::uint64_t>>(0);
+  std::atomic<bool> traffic_since_wait_{true};
+  std::vector<int> ports_;  // of the broker URIs, to find paho's sockets by their peer
+  std::mutex sockets_mutex_;
+  std::vector<int> sockets_;
+  std::uint64_t sockets_of_connection_ = ~std::uint64_t{0};
   std::mutex mutex_;
   std::uint64_t last_ticket_ = 0;
   std::map<std::uint64_t, mqtt::delivery_token_ptr> pending_;

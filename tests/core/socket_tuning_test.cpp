@@ -1,0 +1,103 @@
+#include "core/paho/socket_tuning.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+
+using mqchat::paho::acknowledge_now;
+using mqchat::paho::send_without_delay;
+using mqchat::paho::sockets_to;
+using mqchat::paho::uri_ports;
+
+namespace {
+
+// A listening TCP socket on a free port of 127.0.0.1, and a client connected to it.
+struct LoopbackPair {
+  int listener = -1;
+  int client = -1;
+  int accepted = -1;
+  int port = 0;
+
+  LoopbackPair() {
+    listener = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
+    REQUIRE(::listen(listener, 1) == 0);
+    socklen_t size = sizeof(addr);
+    REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &size) == 0);
+    port = ntohs(addr.sin_port);
+    client = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(::connect(client, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
+    accepted = ::accept(listener, nullptr, nullptr);
+    REQUIRE(accepted >= 0);
+  }
+  ~LoopbackPair() {
+    for (int fd : {accepted, client, listener}) {
+      if (fd >= 0) ::close(fd);
+    }
+  }
+};
+
+int option(int fd, int name) {
+  int value = -1;
+  socklen_t size = sizeof(value);
+  REQUIRE(::getsockopt(fd, IPPROTO_TCP, name, &value, &size) == 0);
+  return value;
+}
+
+}  // namespace
+
+TEST_CASE("uri_ports reads the port of each paho URI", "[socket_tuning]") {
+  CHECK(uri_ports({"tcp://127.0.0.1:1883", "ssl://broker.example:8883", "tcp://[::1]:18830"}) ==
+        std::vector<int>{1883, 8883, 18830});
+  CHECK(uri_ports({"tcp://[::1]", "tcp://host"}) == std::vector<int>{0, 0});
+}
+
+TEST_CASE("sockets_to finds the process's TCP sockets by their peer port", "[socket_tuning]") {
+  LoopbackPair pair;
+  auto found = sockets_to({pair.port});
+  // The client's peer is the listening port; the accepted end's peer is the client's port.
+  CHECK(std::find(found.begin(), found.end(), pair.client) != found.end());
+  CHECK(std::find(found.begin(), found.end(), pair.accepted) == found.end());
+  CHECK(std::find(found.begin(), found.end(), pair.listener) == found.end());
+  auto elsewhere = sockets_to({pair.port == 65535 ? 1 : pair.port + 1});
+  CHECK(std::find(elsewhere.begin(), elsewhere.end(), pair.client) == elsewhere.end());
+  CHECK(sockets_to({0}).empty());
+
+  // A Unix socket pair has no peer port and is never taken for a broker connection.
+  int unix_pair[2];
+  REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM, 0, unix_pair) == 0);
+  auto again = sockets_to({pair.port});
+  CHECK(std::find(again.begin(), again.end(), unix_pair[0]) == again.end());
+  ::close(unix_pair[0]);
+  ::close(unix_pair[1]);
+}
+
+TEST_CASE("send_without_delay turns Nagle's algorithm off", "[socket_tuning]") {
+  LoopbackPair pair;
+  REQUIRE(option(pair.client, TCP_NODELAY) == 0);  // the kernel's default, as paho leaves it
+  send_without_delay(pair.client);
+  CHECK(option(pair.client, TCP_NODELAY) != 0);
+}
+
+TEST_CASE("acknowledge_now sets quick ACKs and is harmless on what is not TCP", "[socket_tuning]") {
+  LoopbackPair pair;
+  REQUIRE(::write(pair.accepted, "x", 1) == 1);
+  acknowledge_now(pair.client);
+  CHECK(option(pair.client, TCP_QUICKACK) != 0);
+  // A closed or foreign descriptor (the socket may have gone since it was found): no crash.
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  acknowledge_now(fds[0]);
+  send_without_delay(fds[0]);
+  ::close(fds[0]);
+  ::close(fds[1]);
+  acknowledge_now(fds[0]);
+}
