@@ -58,13 +58,17 @@ bool GroupWatch::follow(const IncomingMessage& msg) {
     // older than it (paho can hand over the clear of a 'group leave' after the 'group join'
     // that followed it wrote the profile, and following it undid the join).
     if (listed != (subscribed_.count(topic.name) > 0)) return true;
-    ctx_.store().update_profile(profile_, [&](Profile& p) {
+    auto updated = ctx_.store().update_profile(profile_, [&](Profile& p) {
       auto it = std::find(p.groups.begin(), p.groups.end(), topic.name);
       if (member && it == p.groups.end()) p.groups.push_back(topic.name);
       if (!member && it != p.groups.end()) p.groups.erase(it);
       std::sort(p.groups.begin(), p.groups.end());
     });
-    poll();  // before the next message, which may already be from the group
+    // Applied now, before the next message, which may already be from the group; not through
+    // poll(), which would miss a write within the same tick of the file clock as the last one.
+    std::error_code ec;
+    seen_time_ = std::filesystem::last_write_time(file_, ec);
+    apply(std::set<std::string>(updated.groups.begin(), updated.groups.end()));
   } catch (const Error& e) {
     ctx_.warn(std::string("could not follow a membership change of '") + topic.name +
               "': " + e.what());
