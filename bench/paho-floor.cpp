@@ -1,13 +1,13 @@
-// bench/paho-floor: what paho-mqtt-cpp itself costs, the floor under every mqchat row of
-// bench/run. The same library mqchat uses, with nothing of mqchat's (no profile, no envelope,
-// no encryption, no history), used the way paho's own examples do, plus mqchat's one paho
-// lesson: wait for the oldest acknowledgement when the broker's Receive Maximum is reached
-// (paho otherwise sends the queued publish only at its send thread's next 1 s wake-up), and
-// its other: the client is never destroyed (MQTTAsync_destroy stops paho's threads in 100 ms
-// sleeps, 100-300 ms of a one-shot run), it ends with the process. And its third: Nagle's
-// algorithm off on the client's socket (core/paho/socket_tuning.cpp), without which paho
-// stalls 40 ms per publish of a QoS 1 loop (2,000 lines took 85 s): with it, this is what the
-// library can do at best.
+// bench/paho-floor: what paho-mqtt-cpp itself costs, the floor under the mqchat rows of
+// bench/run. The library mqchat uses, with nothing of mqchat's (no profile, envelope,
+// encryption or history), used as well as we know how; each of these cost a bare client dearly:
+// - at most 128 publishes in flight, a full window drained to half before the next publish:
+//   with all 50,000 queued at once paho's send thread stalled a second at a time (2 stalls in
+//   200 lines), and waiting for one acknowledgement per publish costs a wake-up per message;
+// - Nagle's algorithm off on the client's socket (core/paho/socket_tuning.cpp): paho leaves it
+//   on, and its QoS 1 loop then stalled 40 ms per publish (2,000 lines took 85 s);
+// - the client is never destroyed: MQTTAsync_destroy stops paho's threads in 100 ms sleeps,
+//   100-300 ms of a one-shot run. It ends with the process, as mqchat's do.
 //   bench-paho-floor PORT one TOPIC TEXT      connect, publish QoS 1, disconnect
 //   bench-paho-floor PORT lines TOPIC         each line of stdin, QoS 1, in order
 //   bench-paho-floor PORT drain CLIENT_ID TOPIC N
@@ -46,7 +46,10 @@ mqtt::connect_options options(bool clean) {
 }
 
 std::size_t receive_maximum(const mqtt::token_ptr& connected) {
-  const auto& props = connected->get_connect_response().get_properties();
+  // A named copy: get_connect_response() returns by value, and the properties of the
+  // temporary would dangle (they read as empty).
+  const auto response = connected->get_connect_response();
+  const auto& props = response.get_properties();
   if (!props.contains(mqtt::property::RECEIVE_MAXIMUM)) return 65535;
   auto value = mqtt::get<uint16_t>(props, mqtt::property::RECEIVE_MAXIMUM);
   return value == 0 ? 65535 : value;
@@ -61,16 +64,15 @@ int one(mqtt::async_client& client, const std::string& topic, const std::string&
 
 int lines(mqtt::async_client& client, const std::string& topic) {
   auto connected = connect(client, options(true));
-  // At most 128 in flight, as mqchat keeps (cmd/send.cpp): with all 50,000 queued at once,
-  // paho's send thread stalled a second at a time (2 of them in 200 lines, strace).
   const std::size_t window = std::min<std::size_t>(128, receive_maximum(connected));
   std::deque<mqtt::delivery_token_ptr> open;
   std::string line;
   while (std::getline(std::cin, line)) {
-    while (!open.empty() && open.front()->is_complete()) open.pop_front();
     if (open.size() >= window) {
-      open.front()->wait();
-      open.pop_front();
+      while (open.size() > window / 2) {
+        open.front()->wait();
+        open.pop_front();
+      }
     }
     open.push_back(client.publish(topic, line, 1, false));
   }
