@@ -169,8 +169,8 @@ std::string render_mosquitto_config(const BrokerOptions& opts) {
      << "max_packet_size " << kMaxPacketBytes << "\n\n";
 
   os << "# Send small packets at once: with Nagle's algorithm (mosquitto's default) the second\n"
-        "# of two back-to-back packets waits for the client's delayed ACK, 40 ms on every\n"
-        "# recipient lookup (the retained record, then the end marker).\n"
+        "# of two back-to-back packets waits for the client's delayed ACK, 40 ms, unless the\n"
+        "# client acknowledges at once (mqchat does; many clients do not).\n"
         "set_tcp_nodelay true\n\n";
 
   os << "# 'broker start' runs in the foreground: log to its stderr, with timestamps and\n"
