@@ -34,7 +34,7 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
       ->type_name("0|1|2")
       ->check(CLI::Range(0, 2));
   app.add_option("--connect-timeout", g.connect_timeout,
-                 "Seconds to wait for the broker to answer (default 5)")
+                 "Seconds of silence from the broker before giving up (default 5)")
       ->type_name("SEC")
       ->check(CLI::PositiveNumber);
   app.add_option("--password-file", g.password_file,

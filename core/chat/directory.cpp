@@ -34,28 +34,34 @@ namespace {
 
 // Publishes TOKEN on MARKER and hands what arrives until it comes back to ON_RETAINED (retained
 // records) or READER.other (anything else of ours); true when a retained record came.
+// READER.timeout bounds the broker's silence, not the whole read: a directory of 300,000 users
+// takes longer than the default 5 s to arrive, and goes on arriving.
 bool read_until_marker(const DirectoryReader& reader, const std::string& marker,
                        const std::string& token,
                        const std::function<void(IncomingMessage&&)>& on_retained,
-                       std::chrono::steady_clock::time_point deadline) {
+                       std::size_t& records) {
   reader.transport.publish(marker, token, 1, false);
   bool got_retained = false;
+  auto deadline = std::chrono::steady_clock::now() + reader.timeout;
   for (;;) {
     auto left = std::chrono::duration_cast<Millis>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
-      throw timeout_error("the broker did not finish sending the directory within " +
-                          std::to_string(reader.timeout.count() / 1000) +
-                          " s (it must let mqchat publish and subscribe to mqchat/v1/sync/" +
-                          reader.owner + "/#)");
+      throw timeout_error(
+          "the broker sent nothing for " + std::to_string(reader.timeout.count() / 1000) +
+          " s while mqchat read the directory (" + std::to_string(records) +
+          " records so far): it must let mqchat publish and subscribe to mqchat/v1/sync/" +
+          reader.owner + "/#; on a slow link raise --connect-timeout");
     }
     auto msg = reader.transport.next_message(left);
     if (!msg) continue;
+    deadline = std::chrono::steady_clock::now() + reader.timeout;
     if (msg->topic == marker) {
       if (msg->payload == token) return got_retained;
       continue;  // an earlier round's marker
     }
     if (msg->retained) {
       got_retained = true;
+      ++records;
       on_retained(std::move(*msg));
     } else if (reader.other && topics::parse(msg->topic).kind != topics::ParsedTopic::Kind::sync) {
       reader.other(std::move(*msg));
@@ -85,10 +91,10 @@ void read_retained(const DirectoryReader& reader, const std::vector<std::string>
   // with one member of three, now and then): on 3.1.1, markers follow until one round brings
   // no new record.
   const int rounds = transport.mqtt_version() >= 5 ? 1 : 4;
-  const auto deadline = std::chrono::steady_clock::now() + reader.timeout;
+  std::size_t records = 0;
   for (int round = 0; round < rounds; ++round) {
     bool got = read_until_marker(reader, marker, nonce + "-" + std::to_string(round), on_retained,
-                                 deadline);
+                                 records);
     if (round > 0 && !got) break;
   }
   transport.unsubscribe(all);

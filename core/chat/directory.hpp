@@ -22,7 +22,7 @@ using MessageSink = std::function<void(IncomingMessage)>;
 struct DirectoryReader {
   Transport& transport;
   std::string owner;  ///< names the private sync-marker topic: mqchat/v1/sync/OWNER/...
-  Millis timeout;     ///< for the whole read
+  Millis timeout;     ///< of the broker's silence while it sends the directory
   WarningSink warn;
   MessageSink other;  ///< non-retained messages; dropped when empty
 };

@@ -244,7 +244,7 @@ class PahoTransport final : public Transport {
     mqtt::const_message_ptr msg;
     const bool got =
         client_->try_consume_message(&msg) ||
-        (timeout.count() > 0 && wait_acknowledging(timeout, [this, &msg](Millis slice) {
+        (timeout.count() > 0 && wait_acknowledging_once(timeout, [this, &msg](Millis slice) {
            return client_->try_consume_message_for(&msg, slice);
          }));
     if (!got) {
@@ -297,6 +297,18 @@ class PahoTransport final : public Transport {
   // listen) skips the early wake-ups.
   template <class WaitFor>
   bool wait_acknowledging(Millis timeout, WaitFor&& wait_for) {
+    // TIMEOUT is one of silence: an answer queued behind a stream of messages (the SUBACK of
+    // the second filter of 'who' behind the retained records of the first, 300,000 of them
+    // taking longer than the timeout) is waited for as long as the stream goes on.
+    for (;;) {
+      const auto arrived = arrivals_->load();
+      if (wait_acknowledging_once(timeout, wait_for)) return true;
+      if (arrivals_->load() == arrived) return false;
+    }
+  }
+
+  template <class WaitFor>
+  bool wait_acknowledging_once(Millis timeout, WaitFor&& wait_for) {
     Millis waited{0};
     if (traffic_since_wait_.exchange(false)) {
       for (Millis slice : {Millis(2), Millis(8)}) {
@@ -416,13 +428,16 @@ class PahoTransport final : public Transport {
     // Consume before connecting: queued session messages arrive right after CONNACK and paho
     // acknowledges them whether or not anyone reads them.
     client_->start_consuming();
-    if (options_.on_arrival) {
-      // paho calls this before it queues the message for consume and before it sends the
-      // PUBACK (paho.mqtt.c 1.3.12 delivers first, acknowledges after; docs/mqtt-notes.md).
-      client_->set_message_callback([hook = options_.on_arrival](mqtt::const_message_ptr m) {
-        if (m) hook(IncomingMessage{m->get_topic(), m->get_payload_str(), m->is_retained()});
-      });
-    }
+    // Every arrival is counted (waits go on while the broker is still sending), and handed to
+    // the on_arrival hook if there is one. paho calls this before it queues the message for
+    // consume and before it sends the PUBACK (paho.mqtt.c 1.3.12 delivers first, acknowledges
+    // after; docs/mqtt-notes.md).
+    client_->set_message_callback(
+        [hook = options_.on_arrival, arrivals = arrivals_](mqtt::const_message_ptr m) {
+          ++*arrivals;
+          if (hook && m)
+            hook(IncomingMessage{m->get_topic(), m->get_payload_str(), m->is_retained()});
+        });
     ports_ = paho::uri_ports(uris);
     // Nagle off on every connection, reconnects included: paho leaves it on, and a PUBLISH
     // right after a PUBACK of ours would wait for the broker's delayed ACK (40 ms).
@@ -519,6 +534,9 @@ class PahoTransport final : public Transport {
   std::shared_ptr<std::atomic<std::uint64_t>> connections_ =
       std::make_shared<std::atomic<std::uint64_t>>(0);
   std::atomic<bool> traffic_since_wait_{true};
+  // Messages paho received, shared with its callback thread like connections_.
+  std::shared_ptr<std::atomic<std::uint64_t>> arrivals_ =
+      std::make_shared<std::atomic<std::uint64_t>>(0);
   std::vector<int> ports_;  // of the broker URIs, to find paho's sockets by their peer
   std::mutex sockets_mutex_;
   std::vector<int> sockets_;

@@ -59,9 +59,7 @@ TEST_CASE("who --online shows running listeners and a killed listen turns offlin
   CHECK_FALSE(contains(online_users(alice), "alice"));
   REQUIRE(listen->running());
 
-  SECTION("SIGKILL: the Last Will marks bob offline") {
-    listen->kill_and_wait();
-  }
+  SECTION("SIGKILL: the Last Will marks bob offline") { listen->kill_and_wait(); }
   SECTION("SIGINT: listen stops and marks bob offline") {
     listen->signal(SIGINT);
     auto code = listen->wait_exit(10s);
@@ -83,4 +81,35 @@ TEST_CASE("who --online shows running listeners and a killed listen turns offlin
     CHECK(is_rfc3339_utc(str(user, "last_seen")));
   }
   CHECK(found);
+}
+
+TEST_CASE("who reads a directory that takes longer than --connect-timeout to arrive", "[who]") {
+  // The timeout is one of the broker's silence, not of the whole listing: 30,000 users and
+  // their presence take longer than 0.2 s to arrive, and keep arriving. (With a timeout of the
+  // whole read, the SUBACK of the presence filter, queued behind the users, came too late.)
+  Broker broker;
+  User alice("alice", broker);
+  alice.register_user();
+  constexpr int kUsers = 30000;
+  std::string records;
+  for (int i = 0; i < kUsers; ++i) {
+    const std::string name = "user" + std::to_string(100000 + i);
+    records += "mqchat/v1/users/" + name + "\t{\"name\":\"" + name +
+               "\",\"registered_at\":\"2026-12-04T00:00:00Z\"}\n";
+    records += "mqchat/v1/presence/" + name +
+               "\t{\"status\":\"offline\",\"since\":\"2026-12-04T00:00:00Z\"}\n";
+  }
+  SpawnOptions seeding;
+  seeding.input = records;
+  auto seeded = run_process(MQCHAT_TEST_SEED, {std::to_string(broker.port())}, seeding, 60s);
+  INFO(describe(seeded));
+  REQUIRE(seeded.exit_code == 0);
+
+  auto r = alice.run({"--connect-timeout", "0.2", "who", "--json"});
+  REQUIRE_EXIT(r, 0);
+  INFO("took " << r.elapsed.count() << " ms");
+  REQUIRE(r.elapsed.count() > 200);  // else this proves nothing: a faster machine needs more
+  auto users = parse_json_lines(r.out);
+  CHECK(users.size() == kUsers + 1);
+  CHECK(r.err.empty());
 }
