@@ -97,7 +97,8 @@ void read_retained(const DirectoryReader& reader, const std::vector<std::string>
                                  records);
     if (round > 0 && !got) break;
   }
-  transport.unsubscribe(all);
+  // A persistent session would keep the subscriptions (and queue what they match) for good.
+  if (transport.keeps_session()) transport.unsubscribe(all);
 }
 
 std::optional<UserRecord> find_user(const DirectoryReader& reader, const std::string& name) {

@@ -30,7 +30,8 @@ struct DirectoryReader {
 /// Every retained message on FILTERS, complete and without a fixed quiet period: subscribes,
 /// then publishes a marker to a private topic (mqchat/v1/sync/OWNER/NONCE) and stops when the
 /// marker comes back, since the broker sends the retained messages of a subscription before
-/// anything published after it. Unsubscribes again before returning.
+/// anything published after it. Unsubscribes again before returning, where the session outlives
+/// the connection (Transport::keeps_session).
 std::vector<IncomingMessage> read_retained(const DirectoryReader& reader,
                                            const std::vector<std::string>& filters);
 

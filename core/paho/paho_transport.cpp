@@ -271,6 +271,11 @@ class PahoTransport final : public Transport {
 
   int mqtt_version() const override { return version_ == MQTTVERSION_5 ? 5 : 4; }
 
+  bool keeps_session() const override {
+    return !options_.clean_start ||
+           (version_ == MQTTVERSION_5 && options_.session_expiry_seconds > 0);
+  }
+
   std::uint64_t connection_count() const override { return connections_->load(); }
 
   void disconnect() override {

@@ -106,6 +106,10 @@ class Transport {
   /// 5, or 4 when the broker took only MQTT 3.1.1.
   virtual int mqtt_version() const { return 5; }
 
+  /// False for a clean connection whose session ends with it (a one-shot command's): its
+  /// subscriptions need no UNSUBSCRIBE, which would cost a round trip for nothing.
+  virtual bool keeps_session() const { return true; }
+
   /// Sends DISCONNECT (the will is not published) and waits for it to go out.
   virtual void disconnect() = 0;
 };

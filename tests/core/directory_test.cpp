@@ -1,5 +1,6 @@
 #include "core/chat/directory.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <memory>
 #include <string>
@@ -224,4 +225,36 @@ TEST_CASE("a cleared directory entry means the user is gone", "[directory]") {
   f.broker->publish_from_outside(topics::user("bob"), "", 1, true);
   CHECK_FALSE(mqchat::find_user(f.reader(), "bob"));
   CHECK(mqchat::list_users(f.reader()).empty());
+}
+
+namespace {
+
+// A one-shot command's clean connection, whose session ends with it.
+class SessionlessTransport : public FakeTransport {
+ public:
+  using FakeTransport::FakeTransport;
+  bool keeps_session() const override { return false; }
+};
+
+}  // namespace
+
+TEST_CASE("a lookup unsubscribes only where the session outlives the connection", "[directory]") {
+  auto broker = std::make_shared<FakeBroker>();
+  broker->publish_from_outside(topics::user("bob"), user_record("bob"), 1, true);
+  auto warn = [](const std::string&) {};
+  mqchat::ConnectOptions o;
+
+  FakeTransport session(broker);
+  o.client_id = "session";
+  session.connect(o);
+  CHECK(mqchat::find_user(DirectoryReader{session, "alice", Millis(2000), warn, {}}, "bob"));
+  CHECK(broker->subscriptions_of("session").empty());
+
+  // A round trip saved: the disconnect ends the subscriptions anyway.
+  SessionlessTransport oneshot(broker);
+  o.client_id = "oneshot";
+  oneshot.connect(o);
+  CHECK(mqchat::find_user(DirectoryReader{oneshot, "alice", Millis(2000), warn, {}}, "bob"));
+  auto left = broker->subscriptions_of("oneshot");
+  CHECK(std::find(left.begin(), left.end(), topics::user("bob")) != left.end());
 }
