@@ -2,18 +2,16 @@
 #include <memory>
 #include <ostream>
 
-#include "cmd/broker_choice.hpp"
 #include "cmd/commands.hpp"
 #include "cmd/output.hpp"
-#include "cmd/password_input.hpp"
 #include "cmd/profile_state.hpp"
+#include "cmd/sign_in.hpp"
 #include "core/chat/account.hpp"
 #include "core/chat/session.hpp"
 #include "core/crypto/group_keys.hpp"
 #include "core/crypto/identity.hpp"
 #include "core/store/files.hpp"
 #include "core/wire/error.hpp"
-#include "core/wire/names.hpp"
 
 namespace mqchat {
 
@@ -62,14 +60,10 @@ void tell_new_identity(Context& ctx, const std::string& name, const std::string&
 }
 
 void run_login(const LoginOptions& opts, Context& ctx) {
-  validate_name(opts.name, "user");
-  std::optional<std::string> phone;
-  if (opts.phone) phone = normalize_phone(*opts.phone);
   auto local = ctx.store().load_profile(opts.name);
-  auto settings = ctx.settings(local ? &*local : nullptr);
-  use_credentials(ctx, settings, opts.name, local ? &*local : nullptr);
-  if (opts.save_password) require_password(ctx, settings);
-  auto warn = [&ctx](const std::string& m) { ctx.warn(m); };
+  auto sign_in =
+      begin_sign_in(ctx, opts.name, opts.phone, local ? &*local : nullptr, opts.save_password);
+  const auto& settings = sign_in.settings;
   auto from_file = identity_from_file(opts, ctx);
   auto identity = identity_for(from_file, local, opts.name, ctx);
 
@@ -79,8 +73,8 @@ void run_login(const LoginOptions& opts, Context& ctx) {
     // holding: check the directory over a connection of our own and leave the session alone.
     auto oneshot = ctx.make_transport();
     oneshot->connect(oneshot_options(settings, opts.name));
-    DirectoryReader reader{*oneshot, opts.name, settings.connect_timeout, warn, {}};
-    auto record = check_login(reader, opts.name, phone);
+    DirectoryReader reader{*oneshot, opts.name, settings.connect_timeout, sign_in.warn, {}};
+    auto record = check_login(reader, opts.name, sign_in.phone);
     tell_new_identity(ctx, opts.name, record.key, identity);
     publish_identity(reader, record, identity);
     oneshot->disconnect();
@@ -91,25 +85,17 @@ void run_login(const LoginOptions& opts, Context& ctx) {
     profile.pinned_keys[opts.name] = identity.public_base64();
   } else {
     auto session = ctx.make_transport();
-    auto enrolment = login_user(*session, settings, opts.name, phone, identity, warn);
+    auto enrolment =
+        login_user(*session, settings, opts.name, sign_in.phone, identity, sign_in.warn);
     profile = enrolment.profile;
     pending_inbox(ctx, profile).stash(enrolment.early_messages);
     tell_new_identity(ctx, opts.name, enrolment.previous_key, identity);
   }
-  remember_broker(ctx, profile);
-  remember_connection(ctx, profile, settings, opts.save_password);
-  ctx.store().save_profile(profile);
   if (from_file && !from_file->group_keys.is_null()) {
     GroupKeyStore(ctx.store().profile_state_dir(profile.name) / "group_keys.json")
         .import(from_file->group_keys);
   }
-  ctx.store().update_config([&](Config& c) { c.current_profile = profile.name; });
-
-  if (ctx.global.json) {
-    print_json_line(ctx.out, profile_json(profile));
-  } else if (!ctx.global.quiet) {
-    ctx.out << "signed in as '" << profile.name << "'\n";
-  }
+  finish_sign_in(ctx, profile, sign_in, opts.save_password, "signed in as '" + profile.name + "'");
 }
 
 void run_logout(Context& ctx) {

@@ -1,14 +1,11 @@
 #include <memory>
 #include <ostream>
 
-#include "cmd/broker_choice.hpp"
 #include "cmd/commands.hpp"
-#include "cmd/output.hpp"
-#include "cmd/password_input.hpp"
 #include "cmd/profile_state.hpp"
+#include "cmd/sign_in.hpp"
 #include "core/chat/account.hpp"
 #include "core/crypto/identity.hpp"
-#include "core/wire/names.hpp"
 
 namespace mqchat {
 
@@ -21,27 +18,14 @@ struct RegisterOptions {
 };
 
 void run_register(const RegisterOptions& opts, Context& ctx) {
-  validate_name(opts.name, "user");
-  std::string phone = opts.phone ? normalize_phone(*opts.phone) : std::string();
-  auto settings = ctx.settings();
-  use_credentials(ctx, settings, opts.name, nullptr);
-  if (opts.save_password) require_password(ctx, settings);
-  auto warn = [&ctx](const std::string& m) { ctx.warn(m); };
-
+  auto sign_in = begin_sign_in(ctx, opts.name, opts.phone, nullptr, opts.save_password);
   auto session = ctx.make_transport();
-  auto enrolment = register_user(*session, settings, opts.name, phone, Identity::generate(), warn);
+  auto enrolment = register_user(*session, sign_in.settings, opts.name, sign_in.phone.value_or(""),
+                                 Identity::generate(), sign_in.warn);
   Profile& profile = enrolment.profile;
   pending_inbox(ctx, profile).stash(enrolment.early_messages);
-  remember_broker(ctx, profile);
-  remember_connection(ctx, profile, settings, opts.save_password);
-  ctx.store().save_profile(profile);
-  ctx.store().update_config([&](Config& c) { c.current_profile = profile.name; });
-
-  if (ctx.global.json) {
-    print_json_line(ctx.out, profile_json(profile));
-  } else if (!ctx.global.quiet) {
-    ctx.out << "registered '" << profile.name << "' and signed in\n";
-  }
+  finish_sign_in(ctx, profile, sign_in, opts.save_password,
+                 "registered '" + profile.name + "' and signed in");
 }
 
 }  // namespace
