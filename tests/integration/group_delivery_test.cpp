@@ -125,13 +125,9 @@ TEST_CASE("every member sees each group message once, in each sender's order", "
 
 TEST_CASE("the sender's own group message is not shown to its listen but is in its history",
           "[group][listen][history]") {
-  Broker broker;
-  User alice("alice", broker);
-  User bob("bob", broker);
-  alice.register_user();
-  bob.register_user();
-  join(alice, "Group_1");
-  join(bob, "Group_1");
+  GroupChat chat;  // alice and bob, both in Group_1
+  auto& alice = chat.alice;
+  auto& bob = chat.bob;
 
   auto listen = start_listen(alice, bob);
   auto sent = alice.run({"group", "send", "--json", "Group_1", "my own words"});
@@ -268,13 +264,10 @@ TEST_CASE("listen --group shows only that group's messages and notices", "[group
 
 TEST_CASE("forged and garbage group traffic is dropped with one warning each and listen goes on",
           "[group][listen][wire]") {
-  Broker broker;
-  User alice("alice", broker);
-  User bob("bob", broker);
-  alice.register_user();
-  bob.register_user();
-  join(alice, "Group_1");
-  join(bob, "Group_1");
+  GroupChat chat;  // alice and bob, both in Group_1
+  auto& broker = chat.broker;
+  auto& alice = chat.alice;
+  auto& bob = chat.bob;
   const std::string topic = "mqchat/v1/groups/Group_1/msg/alice";
 
   auto listen = start_listen(bob, alice);

@@ -180,13 +180,9 @@ TEST_CASE("a group message sent after a join reaches the member's next listen", 
 
 TEST_CASE("after group leave returned, a running listen gets nothing more from the group",
           "[group][listen]") {
-  Broker broker;
-  User alice("alice", broker);
-  User bob("bob", broker);
-  alice.register_user();
-  bob.register_user();
-  join(alice, "Group_1");
-  join(bob, "Group_1");
+  GroupChat chat;  // alice and bob, both in Group_1
+  auto& alice = chat.alice;
+  auto& bob = chat.bob;
 
   auto listen = start_listen(bob, alice);
   group_send(alice, "Group_1", "before the leave");
@@ -216,13 +212,10 @@ TEST_CASE("after group leave returned, a running listen gets nothing more from t
 
 TEST_CASE("after group leave returned, the next listen gets nothing more from the group",
           "[group][listen]") {
-  Broker broker;
-  User alice("alice", broker);
-  User bob("bob", broker);
-  alice.register_user();
-  bob.register_user();
-  join(alice, "Group_1");
-  join(bob, "Group_1");
+  GroupChat chat;  // alice and bob, both in Group_1
+  auto& broker = chat.broker;
+  auto& alice = chat.alice;
+  auto& bob = chat.bob;
   group_send(alice, "Group_1", "before the leave");
   CHECK(texts_of(bob.receive(1)) == std::vector<std::string>{"before the leave"});
 
@@ -254,13 +247,9 @@ TEST_CASE("after group leave returned, the next listen gets nothing more from th
 
 TEST_CASE("a member who never listened and then left gets nothing from the group",
           "[group][listen]") {
-  Broker broker;
-  User alice("alice", broker);
-  User bob("bob", broker);
-  alice.register_user();
-  bob.register_user();
-  join(alice, "Group_1");
-  join(bob, "Group_1");
+  GroupChat chat;  // alice and bob, both in Group_1
+  auto& alice = chat.alice;
+  auto& bob = chat.bob;
   leave(bob, "Group_1");
   group_send(alice, "Group_1", "after the leave");
   alice.send(bob, "sentinel");
@@ -388,13 +377,9 @@ TEST_CASE("login on a new machine restores the groups", "[group][login]") {
 
 TEST_CASE("a running listen follows a group leave and a re-join without a restart",
           "[group][listen]") {
-  Broker broker;
-  User alice("alice", broker);
-  User bob("bob", broker);
-  alice.register_user();
-  bob.register_user();
-  join(alice, "Group_1");
-  join(bob, "Group_1");
+  GroupChat chat;  // alice and bob, both in Group_1
+  auto& alice = chat.alice;
+  auto& bob = chat.bob;
 
   auto listen = start_listen(bob, alice);
   leave(bob, "Group_1");
@@ -466,13 +451,10 @@ TEST_CASE("group send --join while the profile's listen runs joins and sends", "
 
 TEST_CASE("a running listen still receives group messages after the broker restarted",
           "[group][listen]") {
-  Broker broker;
-  User alice("alice", broker);
-  User bob("bob", broker);
-  alice.register_user();
-  bob.register_user();
-  join(alice, "Group_1");
-  join(bob, "Group_1");
+  GroupChat chat;  // alice and bob, both in Group_1
+  auto& broker = chat.broker;
+  auto& alice = chat.alice;
+  auto& bob = chat.bob;
 
   auto listen = start_listen(bob, alice);
   group_send(alice, "Group_1", "before the restart");
@@ -489,13 +471,10 @@ TEST_CASE("a running listen still receives group messages after the broker resta
 
 TEST_CASE("a leave or join on one machine is followed by the same user's listen on another",
           "[group][listen]") {
-  Broker broker;
-  User alice("alice", broker);
-  User bob("bob", broker);
-  alice.register_user();
-  bob.register_user();
-  join(alice, "Group_1");
-  join(bob, "Group_1");
+  GroupChat chat;  // alice and bob, both in Group_1
+  auto& broker = chat.broker;
+  auto& alice = chat.alice;
+  auto& bob = chat.bob;
   User laptop("bob", broker);  // bob's second machine
   REQUIRE_EXIT(laptop.run({"login", "bob"}), 0);
   REQUIRE(profile_groups(laptop) == std::vector<std::string>{"Group_1"});

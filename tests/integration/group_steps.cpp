@@ -16,6 +16,11 @@ void run_ok(const User& user, const std::vector<std::string>& args) {
 
 void join(const User& user, const std::string& group) { run_ok(user, {"group", "join", group}); }
 
+GroupChat::GroupChat() {
+  join(alice, "Group_1");
+  join(bob, "Group_1");
+}
+
 void leave(const User& user, const std::string& group) { run_ok(user, {"group", "leave", group}); }
 
 void group_send(const User& user, const std::string& group, const std::string& text) {

@@ -22,6 +22,12 @@ std::unique_ptr<Process> start_listen(const User& listener, const User& viewer,
 /// Ends a listen with SIGINT and requires it to exit.
 void stop(Process& listen);
 
+/// A Chat whose two users, alice and bob, are both members of Group_1: the start of most group
+/// tests.
+struct GroupChat : Chat {
+  GroupChat();
+};
+
 /// Matches a JSON message whose text is TEXT.
 std::function<bool(const nlohmann::json&)> text_is(const std::string& text);
 

@@ -103,13 +103,9 @@ TEST_CASE("through a running listen, an unknown recipient still exits 3", "[hand
 }
 
 TEST_CASE("with a listen running, group send goes through it", "[handoff][group]") {
-  Broker broker;
-  User alice("alice", broker);
-  User bob("bob", broker);
-  alice.register_user();
-  bob.register_user();
-  join(alice, "Group_1");
-  join(bob, "Group_1");
+  GroupChat chat;  // alice and bob, both in Group_1
+  auto& alice = chat.alice;
+  auto& bob = chat.bob;
   auto listen = start_verbose_listen(alice);
 
   auto r = alice.run({"-v", "group", "send", "Group_1", "hello group"});
