@@ -113,6 +113,21 @@ TEST_CASE("send --lines sends each stdin line as its own message", "[send]") {
   CHECK(extra.out.empty());
 }
 
+TEST_CASE("a send to a user whose directory entry went since the last send exits 3", "[send]") {
+  // A name that was sent to before (in the name cache, its key pinned) is looked up again on
+  // every send: the entry may have been removed since, and a message for nobody is an error,
+  // not a success (issue 17 kept the lookup for this).
+  Chat chat;
+  REQUIRE_EXIT(chat.alice.run({"send", "bob", "first"}), 0);
+  mosquitto_pub(chat.broker.port(), {"-q", "1", "-r", "-n", "-t", "mqchat/v1/users/bob"});
+
+  auto r = chat.alice.run({"send", "bob", "are you still there"});
+  CHECK_EXIT(r, 3);
+  CHECK(r.err.find("'bob'") != std::string::npos);
+  CHECK(lines_of(r.err).size() == 1);
+  CHECK(texts_of(chat.bob.receive(1)) == std::vector<std::string>{"first"});
+}
+
 TEST_CASE("send to an unregistered user exits 3 and publishes nothing", "[send]") {
   Broker broker;
   User alice("alice", broker);
