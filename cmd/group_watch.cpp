@@ -66,12 +66,14 @@ bool GroupWatch::follow(const IncomingMessage& msg) {
     });
     // Applied now, before the next message, which may already be from the group; not through
     // poll(), which would miss a write within the same tick of the file clock as the last one.
-    std::error_code ec;
-    seen_time_ = std::filesystem::last_write_time(file_, ec);
+    // The next poll() reads the profile again all the same (apply is idempotent): a join or
+    // leave written here meanwhile, or a failed apply, is caught up with then.
+    seen_time_ = {};
     apply(std::set<std::string>(updated.groups.begin(), updated.groups.end()));
   } catch (const Error& e) {
     ctx_.warn(std::string("could not follow a membership change of '") + topic.name +
               "': " + e.what());
+    seen_time_ = {};
   }
   return true;
 }

@@ -12,6 +12,7 @@
 #include "core/crypto/identity.hpp"
 #include "core/store/files.hpp"
 #include "core/wire/error.hpp"
+#include "core/wire/names.hpp"
 
 namespace mqchat {
 
@@ -60,6 +61,7 @@ void tell_new_identity(Context& ctx, const std::string& name, const std::string&
 }
 
 void run_login(const LoginOptions& opts, Context& ctx) {
+  validate_name(opts.name, "user");  // before the profile of that name is looked for
   auto local = ctx.store().load_profile(opts.name);
   auto sign_in =
       begin_sign_in(ctx, opts.name, opts.phone, local ? &*local : nullptr, opts.save_password);

@@ -13,6 +13,13 @@ namespace mqchat {
 
 namespace {
 
+// "5 s", "0.2 s"
+std::string seconds_text(Millis m) {
+  auto tenths = (m.count() + 50) / 100;
+  return std::to_string(tenths / 10) + (tenths % 10 ? "." + std::to_string(tenths % 10) : "") +
+         " s";
+}
+
 std::string printable_topic(const std::string& topic) {
   std::string out;
   for (char c : topic.substr(0, 120)) {
@@ -47,19 +54,21 @@ bool read_until_marker(const DirectoryReader& reader, const std::string& marker,
     auto left = std::chrono::duration_cast<Millis>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       throw timeout_error(
-          "the broker sent nothing for " + std::to_string(reader.timeout.count() / 1000) +
-          " s while mqchat read the directory (" + std::to_string(records) +
+          "the broker sent nothing for " + seconds_text(reader.timeout) +
+          " while mqchat read the directory (" + std::to_string(records) +
           " records so far): it must let mqchat publish and subscribe to mqchat/v1/sync/" +
           reader.owner + "/#; on a slow link raise --connect-timeout");
     }
     auto msg = reader.transport.next_message(left);
     if (!msg) continue;
-    deadline = std::chrono::steady_clock::now() + reader.timeout;
     if (msg->topic == marker) {
       if (msg->payload == token) return got_retained;
       continue;  // an earlier round's marker
     }
     if (msg->retained) {
+      // Only the directory itself counts as progress: a session's other traffic must not keep
+      // a read whose marker never comes (a broker that forbids mqchat/v1/sync/) going.
+      deadline = std::chrono::steady_clock::now() + reader.timeout;
       got_retained = true;
       ++records;
       on_retained(std::move(*msg));

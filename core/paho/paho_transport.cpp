@@ -20,6 +20,9 @@ namespace mqchat {
 namespace {
 
 constexpr int kMaxBuffered = 65000;  // above any publish window we keep in flight (paho -12)
+// How many timeouts an answer is waited for while other messages keep arriving (60 s at the
+// default 5 s; a directory of 300,000 users needs about 6 s in all).
+constexpr int kSilenceRounds = 12;
 
 std::string seconds_text(Millis m) {
   auto tenths = (m.count() + 50) / 100;
@@ -304,11 +307,12 @@ class PahoTransport final : public Transport {
   bool wait_acknowledging(Millis timeout, WaitFor&& wait_for) {
     // TIMEOUT is one of silence: an answer queued behind a stream of messages (the SUBACK of
     // the second filter of 'who' behind the retained records of the first, 300,000 of them
-    // taking longer than the timeout) is waited for as long as the stream goes on.
-    for (;;) {
+    // taking longer than the timeout) is waited for as long as the stream goes on, up to
+    // kSilenceRounds timeouts: a listen's chat traffic must not keep a lost answer waited for.
+    for (int round = 1;; ++round) {
       const auto arrived = arrivals_->load();
       if (wait_acknowledging_once(timeout, wait_for)) return true;
-      if (arrivals_->load() == arrived) return false;
+      if (arrivals_->load() == arrived || round == kSilenceRounds) return false;
     }
   }
 
@@ -332,10 +336,11 @@ class PahoTransport final : public Transport {
   // TCP_QUICKACK on our sockets to the broker, found again after each new connection.
   void acknowledge_received() {
     std::lock_guard<std::mutex> lock(sockets_mutex_);
-    const auto connections = connections_->load();
-    if (connections != sockets_of_connection_) {
+    // Found again after each connect and each loss: a closed socket's number may be reused.
+    const auto changes = socket_changes_->load();
+    if (changes != sockets_seen_at_) {
       sockets_ = paho::sockets_to(ports_);
-      sockets_of_connection_ = connections;
+      sockets_seen_at_ = changes;
     }
     for (int fd : sockets_) paho::acknowledge_now(fd);
   }
@@ -445,13 +450,21 @@ class PahoTransport final : public Transport {
           if (hook && m)
             hook(IncomingMessage{m->get_topic(), m->get_payload_str(), m->is_retained()});
         });
-    ports_ = paho::uri_ports(uris);
+    {
+      std::lock_guard<std::mutex> lock(sockets_mutex_);
+      ports_ = paho::uri_ports(uris);
+      ++*socket_changes_;
+    }
     // Nagle off on every connection, reconnects included: paho leaves it on, and a PUBLISH
     // right after a PUBACK of ours would wait for the broker's delayed ACK (40 ms).
-    client_->set_connected_handler([counter = connections_, ports = ports_](const std::string&) {
+    client_->set_connected_handler([counter = connections_, changes = socket_changes_,
+                                    ports = paho::uri_ports(uris)](const std::string&) {
       for (int fd : paho::sockets_to(ports)) paho::send_without_delay(fd);
+      ++*changes;
       ++*counter;
     });
+    client_->set_connection_lost_handler(
+        [changes = socket_changes_](const std::string&) { ++*changes; });
 
     // Properties are set on this very object: paho 1.2.0 loses connect properties across
     // copies (see docs/mqtt-notes.md).
@@ -544,10 +557,13 @@ class PahoTransport final : public Transport {
   // Messages paho received, shared with its callback thread like connections_.
   std::shared_ptr<std::atomic<std::uint64_t>> arrivals_ =
       std::make_shared<std::atomic<std::uint64_t>>(0);
-  std::vector<int> ports_;  // of the broker URIs, to find paho's sockets by their peer
-  std::mutex sockets_mutex_;
+  std::mutex sockets_mutex_;  // guards ports_, sockets_, sockets_seen_at_
+  std::vector<int> ports_;    // of the broker URIs, to find paho's sockets by their peer
   std::vector<int> sockets_;
-  std::uint64_t sockets_of_connection_ = ~std::uint64_t{0};
+  std::uint64_t sockets_seen_at_ = ~std::uint64_t{0};
+  // Connects and losses, shared with paho's callback thread: sockets_ is found again after one.
+  std::shared_ptr<std::atomic<std::uint64_t>> socket_changes_ =
+      std::make_shared<std::atomic<std::uint64_t>>(0);
   std::mutex mutex_;
   std::uint64_t last_ticket_ = 0;
   std::map<std::uint64_t, mqtt::delivery_token_ptr> pending_;
