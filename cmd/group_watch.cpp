@@ -58,6 +58,9 @@ bool GroupWatch::follow(const IncomingMessage& msg) {
     // older than it (paho can hand over the clear of a 'group leave' after the 'group join'
     // that followed it wrote the profile, and following it undid the join).
     if (listed != (subscribed_.count(topic.name) > 0)) return true;
+    // Whatever happens next, the next poll() reads the profile again (apply is idempotent): a
+    // join or leave written meanwhile, or an apply that failed, is caught up with then.
+    seen_time_ = {};
     auto updated = ctx_.store().update_profile(profile_, [&](Profile& p) {
       auto it = std::find(p.groups.begin(), p.groups.end(), topic.name);
       if (member && it == p.groups.end()) p.groups.push_back(topic.name);
@@ -66,14 +69,10 @@ bool GroupWatch::follow(const IncomingMessage& msg) {
     });
     // Applied now, before the next message, which may already be from the group; not through
     // poll(), which would miss a write within the same tick of the file clock as the last one.
-    // The next poll() reads the profile again all the same (apply is idempotent): a join or
-    // leave written here meanwhile, or a failed apply, is caught up with then.
-    seen_time_ = {};
     apply(std::set<std::string>(updated.groups.begin(), updated.groups.end()));
   } catch (const Error& e) {
     ctx_.warn(std::string("could not follow a membership change of '") + topic.name +
               "': " + e.what());
-    seen_time_ = {};
   }
   return true;
 }

@@ -12,7 +12,6 @@
 #include "core/crypto/identity.hpp"
 #include "core/store/files.hpp"
 #include "core/wire/error.hpp"
-#include "core/wire/names.hpp"
 
 namespace mqchat {
 
@@ -61,10 +60,8 @@ void tell_new_identity(Context& ctx, const std::string& name, const std::string&
 }
 
 void run_login(const LoginOptions& opts, Context& ctx) {
-  validate_name(opts.name, "user");  // before the profile of that name is looked for
-  auto local = ctx.store().load_profile(opts.name);
-  auto sign_in =
-      begin_sign_in(ctx, opts.name, opts.phone, local ? &*local : nullptr, opts.save_password);
+  auto sign_in = begin_sign_in(ctx, opts.name, opts.phone, LocalProfile::read, opts.save_password);
+  const auto& local = sign_in.local;
   const auto& settings = sign_in.settings;
   auto from_file = identity_from_file(opts, ctx);
   auto identity = identity_for(from_file, local, opts.name, ctx);

@@ -18,7 +18,8 @@ struct RegisterOptions {
 };
 
 void run_register(const RegisterOptions& opts, Context& ctx) {
-  auto sign_in = begin_sign_in(ctx, opts.name, opts.phone, nullptr, opts.save_password);
+  auto sign_in =
+      begin_sign_in(ctx, opts.name, opts.phone, LocalProfile::ignore, opts.save_password);
   auto session = ctx.make_transport();
   auto enrolment = register_user(*session, sign_in.settings, opts.name, sign_in.phone.value_or(""),
                                  Identity::generate(), sign_in.warn);

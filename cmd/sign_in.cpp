@@ -11,12 +11,14 @@
 namespace mqchat {
 
 SignIn begin_sign_in(Context& ctx, const std::string& name, const std::optional<std::string>& phone,
-                     const Profile* local, bool save_password) {
-  validate_name(name, "user");
+                     LocalProfile local, bool save_password) {
+  validate_name(name, "user");  // before a profile of that name is looked for
   SignIn out;
   if (phone) out.phone = normalize_phone(*phone);
-  out.settings = ctx.settings(local);
-  use_credentials(ctx, out.settings, name, local);
+  if (local == LocalProfile::read) out.local = ctx.store().load_profile(name);
+  const Profile* profile = out.local ? &*out.local : nullptr;
+  out.settings = ctx.settings(profile);
+  use_credentials(ctx, out.settings, name, profile);
   if (save_password) require_password(ctx, out.settings);
   out.warn = [&ctx](const std::string& m) { ctx.warn(m); };
   return out;

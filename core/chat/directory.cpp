@@ -7,18 +7,12 @@
 #include "core/wire/envelope.hpp"
 #include "core/wire/error.hpp"
 #include "core/wire/ids.hpp"
+#include "core/wire/seconds_text.hpp"
 #include "core/wire/topics.hpp"
 
 namespace mqchat {
 
 namespace {
-
-// "5 s", "0.2 s"
-std::string seconds_text(Millis m) {
-  auto tenths = (m.count() + 50) / 100;
-  return std::to_string(tenths / 10) + (tenths % 10 ? "." + std::to_string(tenths % 10) : "") +
-         " s";
-}
 
 std::string printable_topic(const std::string& topic) {
   std::string out;

@@ -13,6 +13,7 @@
 #include "core/paho/socket_tuning.hpp"
 #include "core/wire/broker_url.hpp"
 #include "core/wire/error.hpp"
+#include "core/wire/seconds_text.hpp"
 #include "core/wire/transport.hpp"
 
 namespace mqchat {
@@ -23,12 +24,6 @@ constexpr int kMaxBuffered = 65000;  // above any publish window we keep in flig
 // How many timeouts an answer is waited for while other messages keep arriving (60 s at the
 // default 5 s; a directory of 300,000 users needs about 6 s in all).
 constexpr int kSilenceRounds = 12;
-
-std::string seconds_text(Millis m) {
-  auto tenths = (m.count() + 50) / 100;
-  return std::to_string(tenths / 10) + (tenths % 10 ? "." + std::to_string(tenths % 10) : "") +
-         " s";
-}
 
 // Destroying an async_client stops paho's threads in 100 ms sleeps (MQTTAsync_destroy), which
 // would dominate a one-shot command. Clients are parked here instead and die with the process;
@@ -175,8 +170,7 @@ class PahoTransport final : public Transport {
       pending_.erase(it);
     }
     try {
-      if (!wait_acknowledging(options_.timeout,
-                              [&token](Millis slice) { return token->wait_for(slice); })) {
+      if (!wait_for_answer(token)) {
         // Transient: a new connection may get the acknowledgement the silent one did not.
         throw Error(ExitCode::timeout,
                     "no acknowledgement from the broker at " + url() + " within " +
@@ -210,8 +204,7 @@ class PahoTransport final : public Transport {
         }
       }
       for (auto& token : tokens) {
-        if (!wait_acknowledging(options_.timeout,
-                                [&token](Millis slice) { return token->wait_for(slice); })) {
+        if (!wait_for_answer(token)) {
           throw timeout_error("the broker at " + url() + " did not confirm a subscription within " +
                               seconds_text(options_.timeout));
         }
@@ -232,8 +225,7 @@ class PahoTransport final : public Transport {
       std::vector<mqtt::token_ptr> tokens;
       for (const auto& filter : filters) tokens.push_back(client_->unsubscribe(filter));
       for (auto& token : tokens) {
-        if (!wait_acknowledging(options_.timeout,
-                                [&token](Millis slice) { return token->wait_for(slice); })) {
+        if (!wait_for_answer(token)) {
           throw timeout_error("the broker at " + url() + " did not confirm an unsubscribe " +
                               "within " + seconds_text(options_.timeout));
         }
@@ -316,6 +308,12 @@ class PahoTransport final : public Transport {
     }
   }
 
+  // The broker's answer to TOKEN (a PUBACK, SUBACK or UNSUBACK) within the timeout.
+  bool wait_for_answer(const mqtt::token_ptr& token) {
+    return wait_acknowledging(options_.timeout,
+                              [&token](Millis slice) { return token->wait_for(slice); });
+  }
+
   template <class WaitFor>
   bool wait_acknowledging_once(Millis timeout, WaitFor&& wait_for) {
     // Already there (most acknowledgements of a bulk send): no wait, nothing to acknowledge.
@@ -367,11 +365,7 @@ class PahoTransport final : public Transport {
     const std::size_t settle = unacknowledged_.size() - receive_maximum_ + 1;
     for (std::size_t i = 0; i < settle; ++i) {
       try {
-        auto& oldest = unacknowledged_.front();
-        if (!wait_acknowledging(options_.timeout,
-                                [&oldest](Millis slice) { return oldest->wait_for(slice); })) {
-          return;  // wait() reports it
-        }
+        if (!wait_for_answer(unacknowledged_.front())) return;  // wait() reports it
       } catch (const mqtt::exception&) {
         // A refusal: wait() on its ticket reports it.
       }

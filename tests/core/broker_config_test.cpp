@@ -16,6 +16,7 @@
 #include "core/broker/mosquitto_runner.hpp"
 #include "core/store/files.hpp"
 #include "core/wire/error.hpp"
+#include "tests/fakes/loopback_listener.hpp"
 
 namespace fs = std::filesystem;
 using mqchat::BrokerOptions;
@@ -38,23 +39,7 @@ struct TempDir {
   }
 };
 
-// A TCP socket listening on a kernel-chosen port of 127.0.0.1; closed at the end of the test.
-struct Listener {
-  int fd = -1;
-  int port = 0;
-  Listener() {
-    fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    REQUIRE(::listen(fd, 1) == 0);
-    socklen_t len = sizeof addr;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    port = ntohs(addr.sin_port);
-  }
-  ~Listener() { ::close(fd); }
-};
+using Listener = mqchat::fakes::LoopbackListener;
 
 int free_port() { return Listener().port; }
 

@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 
+#include "tests/fakes/loopback_listener.hpp"
+
 using mqchat::paho::acknowledge_now;
 using mqchat::paho::send_without_delay;
 using mqchat::paho::sockets_to;
@@ -18,30 +20,21 @@ namespace {
 
 // A listening TCP socket on a free port of 127.0.0.1, and a client connected to it.
 struct LoopbackPair {
-  int listener = -1;
+  mqchat::fakes::LoopbackListener listener;
+  int port = listener.port;
   int client = -1;
   int accepted = -1;
-  int port = 0;
 
   LoopbackPair() {
-    listener = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
-    REQUIRE(::listen(listener, 1) == 0);
-    socklen_t size = sizeof(addr);
-    REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &size) == 0);
-    port = ntohs(addr.sin_port);
     client = ::socket(AF_INET, SOCK_STREAM, 0);
-    REQUIRE(::connect(client, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
-    accepted = ::accept(listener, nullptr, nullptr);
+    REQUIRE(::connect(client, reinterpret_cast<const sockaddr*>(&listener.address),
+                      sizeof listener.address) == 0);
+    accepted = ::accept(listener.fd, nullptr, nullptr);
     REQUIRE(accepted >= 0);
   }
   ~LoopbackPair() {
-    for (int fd : {accepted, client, listener}) {
-      if (fd >= 0) ::close(fd);
-    }
+    if (accepted >= 0) ::close(accepted);
+    if (client >= 0) ::close(client);
   }
 };
 
@@ -66,7 +59,7 @@ TEST_CASE("sockets_to finds the process's TCP sockets by their peer port", "[soc
   // The client's peer is the listening port; the accepted end's peer is the client's port.
   CHECK(std::find(found.begin(), found.end(), pair.client) != found.end());
   CHECK(std::find(found.begin(), found.end(), pair.accepted) == found.end());
-  CHECK(std::find(found.begin(), found.end(), pair.listener) == found.end());
+  CHECK(std::find(found.begin(), found.end(), pair.listener.fd) == found.end());
   auto elsewhere = sockets_to({pair.port == 65535 ? 1 : pair.port + 1});
   CHECK(std::find(elsewhere.begin(), elsewhere.end(), pair.client) == elsewhere.end());
   CHECK(sockets_to({0}).empty());
