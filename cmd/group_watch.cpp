@@ -17,14 +17,17 @@ GroupWatch::GroupWatch(Context& ctx, std::string profile, Transport& transport, 
       guard_(guard),
       file_(ctx.store().profile_path(profile_)) {}
 
-void GroupWatch::start() {
+std::vector<std::uint64_t> GroupWatch::start() {
   // The user's own membership records, so joins and leaves on other machines reach us.
-  transport_.subscribe({topics::group_member("+", profile_)}, 1, true);
+  std::vector<std::uint64_t> started{
+      transport_.subscribe_async({topics::group_member("+", profile_)}, 1, true)};
   std::error_code ec;
   seen_time_ = std::filesystem::last_write_time(file_, ec);
   auto profile = ctx_.store().load_profile(profile_);
   apply(profile ? std::set<std::string>(profile->groups.begin(), profile->groups.end())
-                : std::set<std::string>{});
+                : std::set<std::string>{},
+        &started);
+  return started;
 }
 
 void GroupWatch::poll() {
@@ -84,7 +87,7 @@ void GroupWatch::resubscribe() {
   transport_.subscribe(filters, 1, true);
 }
 
-void GroupWatch::apply(const std::set<std::string>& wanted) {
+void GroupWatch::apply(const std::set<std::string>& wanted, std::vector<std::uint64_t>* started) {
   std::vector<std::string> add, remove;
   for (const auto& g : wanted) {
     if (!subscribed_.count(g)) add.push_back(group_filter(g));
@@ -96,9 +99,16 @@ void GroupWatch::apply(const std::set<std::string>& wanted) {
   // one only once the broker confirmed the subscription.
   inbox_.set_groups(wanted);
   if (!remove.empty()) transport_.unsubscribe(remove);
-  if (!add.empty()) transport_.subscribe(add, 1, true);
+  if (!add.empty() && started) {
+    started->push_back(transport_.subscribe_async(add, 1, true));
+  } else if (!add.empty()) {
+    transport_.subscribe(add, 1, true);
+  }
   subscribed_ = wanted;
-  guard_.write_listen_groups(subscribed_);
+  // A group join waiting for us announces itself once this says so: only once subscribed.
+  if (!started) confirm();
 }
+
+void GroupWatch::confirm() { guard_.write_listen_groups(subscribed_); }
 
 }  // namespace mqchat

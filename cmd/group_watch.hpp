@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "cmd/context.hpp"
 #include "core/chat/inbox.hpp"
@@ -19,8 +20,11 @@ class GroupWatch {
   GroupWatch(Context& ctx, std::string profile, Transport& transport, Inbox& inbox,
              const SessionGuard& guard);
 
-  /// Subscribes the profile's groups now (also after an expired session).
-  void start();
+  /// Subscribes the profile's groups now (also after an expired session), without waiting:
+  /// the tickets to wait() for once what the session queued meanwhile was read.
+  std::vector<std::uint64_t> start();
+  /// Tells a waiting group command that the subscriptions of start() are confirmed.
+  void confirm();
   /// Catches up with the profile if it changed since the last look.
   void poll();
   /// Subscribes every followed group again (after a reconnect that lost the session).
@@ -31,7 +35,9 @@ class GroupWatch {
   bool follow(const IncomingMessage& msg);
 
  private:
-  void apply(const std::set<std::string>& wanted);
+  // Brings the subscriptions in line with WANTED; with STARTED, the subscribes are only
+  // started, and their tickets added there.
+  void apply(const std::set<std::string>& wanted, std::vector<std::uint64_t>* started = nullptr);
 
   Context& ctx_;
   std::string profile_;

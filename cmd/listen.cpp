@@ -215,10 +215,14 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
   transport->connect(options);
   std::deque<IncomingMessage> later;  // what arrived during a lookup of a sender's key
   auto keys = open_sealed_messages(ctx, profile, settings, inbox, state_dir, *transport, later);
+  // The start-up subscribes and presence are not waited for: with a persistent session the
+  // broker sends what it queued first and answers after, and waiting would mean holding all of
+  // it in memory (docs/mqtt-notes.md). They are confirmed once nothing is left to read.
   // Idempotent: recreates the subscriptions when the session expired meanwhile.
-  transport->subscribe({topics::inbox_of(profile.name)}, 1, true);
+  std::vector<std::uint64_t> unconfirmed{
+      transport->subscribe_async({topics::inbox_of(profile.name)}, 1, true)};
   GroupWatch groups(ctx, profile.name, *transport, inbox, guard);
-  groups.start();
+  for (auto ticket : groups.start()) unconfirmed.push_back(ticket);
   LinkWatch link(
       ctx, *transport,
       [&] {
@@ -227,7 +231,7 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
         publish_presence(*transport, profile.name, true);
       },
       refusal_probe(ctx, options));
-  publish_presence(*transport, profile.name, true);
+  unconfirmed.push_back(start_presence(*transport, profile.name, true));
   // Sends of this profile hand their messages to us instead of connecting (cmd/handoff.hpp).
   auto handoff = serve_sends(ctx, state_dir, profile, *transport, settings);
   if (ctx.global.verbose) ctx.err << "mqchat: listening as '" << profile.name << "'\n";
@@ -299,12 +303,18 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
       if (msg) {
         idle = false;
         if (handle(*msg) && ArrivalSpool::keeps(*msg)) release();
+      } else if (!unconfirmed.empty()) {
+        // Caught up: the answers are here by now (a refusal ends listen as it did at once).
+        for (auto ticket : unconfirmed) transport->wait(ticket);
+        unconfirmed.clear();
+        groups.confirm();
       }
-      link.check();
-      // A stat of the profile and a poll of the output cost two system calls; during a burst
-      // they run every kHousekeeping, not for every message (a closed pipe also shows as a
-      // failed write).
+      // A stat of the profile and a poll of the output cost two system calls, and asking
+      // paho whether it is connected lets its receive thread past a full queue: during a
+      // burst they run every kHousekeeping, not for every message (a closed pipe also shows
+      // as a failed write; a lost connection as an empty read, which is idle).
       if (idle || Clock::now() >= next_housekeeping) {
+        link.check();
         groups.poll();
         if (keys) keys->pins.refresh();
         if (output_closed(ctx.out_fd)) output_open = false;

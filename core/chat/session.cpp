@@ -48,8 +48,13 @@ WillMessage offline_will(std::string_view name, const std::string& since) {
   return WillMessage{topics::presence(name), encode(PresenceRecord{false, since}), 1, true};
 }
 
+std::uint64_t start_presence(Transport& transport, std::string_view name, bool online) {
+  return transport.publish_async(topics::presence(name),
+                                 encode(PresenceRecord{online, now_rfc3339()}), 1, true);
+}
+
 void publish_presence(Transport& transport, std::string_view name, bool online) {
-  transport.publish(topics::presence(name), encode(PresenceRecord{online, now_rfc3339()}), 1, true);
+  transport.wait(start_presence(transport, name, online));
 }
 
 }  // namespace mqchat

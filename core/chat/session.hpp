@@ -24,6 +24,9 @@ ConnectOptions session_options(const Settings& settings, const std::string& clie
 /// The Last Will that turns NAME offline when a listen dies without saying goodbye.
 WillMessage offline_will(std::string_view name, const std::string& since);
 
+/// Starts publishing NAME's retained presence record; the ticket is for Transport::wait.
+std::uint64_t start_presence(Transport& transport, std::string_view name, bool online);
+
 /// Publishes NAME's retained presence record and waits for the acknowledgement.
 void publish_presence(Transport& transport, std::string_view name, bool online);
 

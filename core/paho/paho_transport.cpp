@@ -9,6 +9,7 @@
 #include <map>
 #include <mutex>
 
+#include "core/paho/arrival_queue.hpp"
 #include "core/paho/module_parts.hpp"
 #include "core/paho/socket_tuning.hpp"
 #include "core/wire/broker_url.hpp"
@@ -24,6 +25,12 @@ constexpr int kMaxBuffered = 65000;  // above any publish window we keep in flig
 // How many timeouts an answer is waited for while other messages keep arriving (60 s at the
 // default 5 s; a directory of 300,000 users needs about 6 s in all).
 constexpr int kSilenceRounds = 12;
+// Messages received and not yet read: beyond this many paho's receive thread waits, and the
+// broker waits for our acknowledgements (arrival_queue.hpp).
+constexpr std::size_t kArrivalCapacity = 1024;
+// How long it waits for room at most: a broker drops a client that sends nothing for 1.5
+// keep-alives (45 s), and paho sends its pings only between messages.
+constexpr Millis kRoomWait{5000};
 
 // Destroying an async_client stops paho's threads in 100 ms sleeps (MQTTAsync_destroy), which
 // would dominate a one-shot command. Clients are parked here instead and die with the process;
@@ -102,6 +109,7 @@ bool is_protocol_refusal(int rc) {
 class PahoTransport final : public Transport {
  public:
   ~PahoTransport() override {
+    queue_->shut();  // nobody reads any more: a parked client's last deliveries must not wait
     if (client_) park(std::move(client_));
     if (conn_) park(std::move(conn_));
   }
@@ -138,6 +146,7 @@ class PahoTransport final : public Transport {
 
   std::uint64_t publish_async(const std::string& topic, const std::string& payload, int qos,
                               bool retain) override {
+    Queue::Opening open(queue_);
     traffic_since_wait_ = true;
     if (qos > 0) keep_within_receive_maximum();
     try {
@@ -147,10 +156,7 @@ class PahoTransport final : public Transport {
         std::lock_guard<std::mutex> lock(window_mutex_);
         unacknowledged_.push_back(token);
       }
-      std::lock_guard<std::mutex> lock(mutex_);
-      auto ticket = ++last_ticket_;
-      pending_.emplace(ticket, std::move(token));
-      return ticket;
+      return remember(Answer{{std::move(token)}, false});
     } catch (const mqtt::exception& e) {
       // Only a publish that found the connection gone is worth another connection.
       const bool disconnected =
@@ -161,14 +167,17 @@ class PahoTransport final : public Transport {
   }
 
   void wait(std::uint64_t ticket) override {
-    mqtt::delivery_token_ptr token;
+    Queue::Opening open(queue_);
+    Answer answer;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       auto it = pending_.find(ticket);
-      if (it == pending_.end()) return;
-      token = std::move(it->second);
+      if (it == pending_.end()) return;  // kConfirmed, or a ticket of an earlier client
+      answer = std::move(it->second);
       pending_.erase(it);
     }
+    if (answer.subscription) return confirm_subscription(answer.tokens);
+    const mqtt::token_ptr& token = answer.tokens.front();
     try {
       if (!wait_for_answer(token)) {
         // Transient: a new connection may get the acknowledgement the silent one did not.
@@ -190,19 +199,35 @@ class PahoTransport final : public Transport {
   }
 
   void subscribe(const std::vector<std::string>& filters, int qos, bool no_local) override {
+    wait(subscribe_async(filters, qos, no_local));
+  }
+
+  std::uint64_t subscribe_async(const std::vector<std::string>& filters, int qos,
+                                bool no_local) override {
+    Queue::Opening open(queue_);
     traffic_since_wait_ = true;
     try {
       // One SUBSCRIBE per filter, all in flight at once: paho-cpp 1.2.0 crashes on a multi-topic
       // subscribe with options (its response_options copy drops the options array), and the
       // broker answers in order anyway.
-      std::vector<mqtt::token_ptr> tokens;
+      Answer answer{{}, true};
       for (const auto& filter : filters) {
         if (version_ == MQTTVERSION_5) {
-          tokens.push_back(client_->subscribe(filter, qos, mqtt::subscribe_options(no_local)));
+          answer.tokens.push_back(
+              client_->subscribe(filter, qos, mqtt::subscribe_options(no_local)));
         } else {
-          tokens.push_back(client_->subscribe(filter, qos));
+          answer.tokens.push_back(client_->subscribe(filter, qos));
         }
       }
+      return remember(std::move(answer));
+    } catch (const mqtt::exception& e) {
+      throw connection_error("cannot subscribe at " + url() + ": " + e.get_error_str());
+    }
+  }
+
+  // The SUBACKs of TOKENS, each checked for a refusal.
+  void confirm_subscription(const std::vector<mqtt::token_ptr>& tokens) {
+    try {
       for (auto& token : tokens) {
         if (!wait_for_answer(token)) {
           throw timeout_error("the broker at " + url() + " did not confirm a subscription within " +
@@ -220,6 +245,7 @@ class PahoTransport final : public Transport {
   }
 
   void unsubscribe(const std::vector<std::string>& filters) override {
+    Queue::Opening open(queue_);
     traffic_since_wait_ = true;
     try {
       std::vector<mqtt::token_ptr> tokens;
@@ -236,13 +262,15 @@ class PahoTransport final : public Transport {
   }
 
   std::optional<IncomingMessage> next_message(Millis timeout) override {
-    mqtt::const_message_ptr msg;
-    const bool got =
-        client_->try_consume_message(&msg) ||
-        (timeout.count() > 0 && wait_acknowledging_once(timeout, [this, &msg](Millis slice) {
-           return client_->try_consume_message_for(&msg, slice);
-         }));
-    if (!got) {
+    // No paho call here, so the queue is not held open: a full one makes the broker wait.
+    std::optional<mqtt::const_message_ptr> taken = queue_->take(Millis(0));
+    if (!taken && timeout.count() > 0) {
+      wait_acknowledging_once(timeout, [this, &taken](Millis slice) {
+        taken = queue_->take(slice);
+        return taken.has_value();
+      });
+    }
+    if (!taken) {
       // Idle after a burst: paho queued whatever arrived faster than it was read, and glibc
       // keeps the freed heap of every thread's arena. Give it back, so that a listen's
       // footprint returns to its resting size.
@@ -252,6 +280,7 @@ class PahoTransport final : public Transport {
     }
     ++received_since_trim_;
     traffic_since_wait_ = true;
+    const mqtt::const_message_ptr& msg = *taken;
     if (!msg) {
       // paho queues an empty message when the connection is lost.
       if (!options_.auto_reconnect) {
@@ -262,7 +291,10 @@ class PahoTransport final : public Transport {
     return IncomingMessage{msg->get_topic(), msg->get_payload_str(), msg->is_retained()};
   }
 
-  bool is_connected() const override { return client_ && client_->is_connected(); }
+  bool is_connected() const override {
+    Queue::Opening open(queue_);
+    return client_ && client_->is_connected();
+  }
 
   int mqtt_version() const override { return version_ == MQTTVERSION_5 ? 5 : 4; }
 
@@ -274,6 +306,7 @@ class PahoTransport final : public Transport {
   std::uint64_t connection_count() const override { return connections_->load(); }
 
   void disconnect() override {
+    Queue::Opening open(queue_);
     if (!client_ || !client_->is_connected()) return;
     try {
       client_->disconnect(static_cast<int>(options_.timeout.count()))->wait_for(options_.timeout);
@@ -431,19 +464,21 @@ class PahoTransport final : public Transport {
     prepare_paho_once();
     client_ = std::make_shared<mqtt::async_client>(uris.front(), options_.client_id, create);
     version_ = version;
-    // Consume before connecting: queued session messages arrive right after CONNACK and paho
-    // acknowledges them whether or not anyone reads them.
-    client_->start_consuming();
-    // Every arrival is counted (waits go on while the broker is still sending), and handed to
-    // the on_arrival hook if there is one. paho calls this before it queues the message for
-    // consume and before it sends the PUBACK (paho.mqtt.c 1.3.12 delivers first, acknowledges
-    // after; docs/mqtt-notes.md).
-    client_->set_message_callback(
-        [hook = options_.on_arrival, arrivals = arrivals_](mqtt::const_message_ptr m) {
-          ++*arrivals;
-          if (hook && m)
-            hook(IncomingMessage{m->get_topic(), m->get_payload_str(), m->is_retained()});
-        });
+    // A queue of its own for each client: what an earlier one delivered is not for this one.
+    queue_->shut();
+    queue_ = std::make_shared<Queue>(kArrivalCapacity);
+    Queue::Opening open(queue_);  // until connected: the caller reads only then
+    // Every arrival is counted (waits go on while the broker is still sending), handed to the
+    // on_arrival hook if there is one, then queued for next_message (set before connecting:
+    // queued session messages arrive right after the CONNACK). paho sends the PUBACK only
+    // once this returns (paho.mqtt.c delivers first, acknowledges after; docs/mqtt-notes.md),
+    // so a full queue holds the broker back instead of growing.
+    client_->set_message_callback([hook = options_.on_arrival, arrivals = arrivals_,
+                                   queue = queue_](mqtt::const_message_ptr m) {
+      ++*arrivals;
+      if (hook && m) hook(IncomingMessage{m->get_topic(), m->get_payload_str(), m->is_retained()});
+      queue->put(std::move(m), kRoomWait);
+    });
     {
       std::lock_guard<std::mutex> lock(sockets_mutex_);
       ports_ = paho::uri_ports(uris);
@@ -457,8 +492,13 @@ class PahoTransport final : public Transport {
       ++*changes;
       ++*counter;
     });
+    // An empty message tells next_message that the connection was lost (paho-cpp queues one
+    // so only for its own consumer queue).
     client_->set_connection_lost_handler(
-        [changes = socket_changes_](const std::string&) { ++*changes; });
+        [changes = socket_changes_, queue = queue_](const std::string&) {
+          ++*changes;
+          queue->put_now(nullptr);
+        });
 
     // Properties are set on this very object: paho 1.2.0 loses connect properties across
     // copies (see docs/mqtt-notes.md).
@@ -538,7 +578,24 @@ class PahoTransport final : public Transport {
                             "start', or give --broker URL)");
   }
 
+  using Queue = ArrivalQueue<mqtt::const_message_ptr>;
+
+  // What a ticket waits for: a publish's acknowledgement, or the SUBACKs of a subscription.
+  struct Answer {
+    std::vector<mqtt::token_ptr> tokens;
+    bool subscription = false;
+  };
+
+  std::uint64_t remember(Answer answer) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto ticket = ++last_ticket_;
+    pending_.emplace(ticket, std::move(answer));
+    return ticket;
+  }
+
   ConnectOptions options_;
+  // Shared with the callbacks of paho's threads, which may outlive this object.
+  std::shared_ptr<Queue> queue_ = std::make_shared<Queue>(kArrivalCapacity);
   std::shared_ptr<mqtt::async_client> client_;
   std::shared_ptr<mqtt::connect_options> conn_;
   int version_ = MQTTVERSION_5;
@@ -558,9 +615,9 @@ class PahoTransport final : public Transport {
   // Connects and losses, shared with paho's callback thread: sockets_ is found again after one.
   std::shared_ptr<std::atomic<std::uint64_t>> socket_changes_ =
       std::make_shared<std::atomic<std::uint64_t>>(0);
-  std::mutex mutex_;
-  std::uint64_t last_ticket_ = 0;
-  std::map<std::uint64_t, mqtt::delivery_token_ptr> pending_;
+  std::mutex mutex_;  // guards last_ticket_, pending_
+  std::uint64_t last_ticket_ = kConfirmed;
+  std::map<std::uint64_t, Answer> pending_;
   // QoS 1 and 2 publishes in the order sent, until seen acknowledged.
   std::mutex window_mutex_;
   std::deque<mqtt::delivery_token_ptr> unacknowledged_;

@@ -78,7 +78,11 @@ class Transport {
   virtual std::uint64_t publish_async(const std::string& topic, const std::string& payload, int qos,
                                       bool retain) = 0;
 
-  /// Blocks until the publish of TICKET was acknowledged; throws if it was refused or timed out.
+  /// A ticket that needs no wait: what subscribe_async gives when it confirmed already.
+  static constexpr std::uint64_t kConfirmed = 0;
+
+  /// Blocks until the publish or subscription of TICKET was acknowledged; throws if it was
+  /// refused or timed out. Returns at once for kConfirmed.
   virtual void wait(std::uint64_t ticket) = 0;
 
   /// Publishes and waits for the acknowledgement.
@@ -89,6 +93,16 @@ class Transport {
   /// Subscribes to FILTERS at QOS; with no_local, our own publishes are not sent back (MQTT 5).
   virtual void subscribe(const std::vector<std::string>& filters, int qos,
                          bool no_local = false) = 0;
+
+  /// Starts subscribing to FILTERS and returns a ticket for wait(). For a session whose queued
+  /// messages come before the broker's answer (a listen starting on a backlog): it reads them
+  /// meanwhile instead of holding them all to get to the answer. By default it subscribes and
+  /// waits, and returns kConfirmed.
+  virtual std::uint64_t subscribe_async(const std::vector<std::string>& filters, int qos,
+                                        bool no_local = false) {
+    subscribe(filters, qos, no_local);
+    return kConfirmed;
+  }
 
   /// Removes subscriptions (also from a persistent session).
   virtual void unsubscribe(const std::vector<std::string>& filters) = 0;

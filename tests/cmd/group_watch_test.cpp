@@ -58,7 +58,8 @@ struct WatchedBob {
     inbox = std::make_unique<mqchat::Inbox>("bob", *seen, *history);
     guard = std::make_unique<mqchat::SessionGuard>(ctx->store().profile_state_dir("bob"));
     watch = std::make_unique<GroupWatch>(*ctx, "bob", *transport, *inbox, *guard);
-    watch->start();
+    for (auto ticket : watch->start()) transport->wait(ticket);
+    watch->confirm();
   }
 
   // What 'group join' or 'group leave' does to the profile while the listen runs. The file's
