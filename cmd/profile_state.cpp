@@ -3,7 +3,7 @@
 namespace mqchat {
 
 History open_history(Context& ctx, const Profile& profile) {
-  return History(ctx.store().profile_state_dir(profile.name) / "history.jsonl");
+  return history_of(ctx.store(), profile.name);
 }
 
 PendingInbox pending_inbox(Context& ctx, const Profile& profile) {

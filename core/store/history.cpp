@@ -98,4 +98,8 @@ History::ReadResult History::read() const {
   return result;
 }
 
+History history_of(const StateStore& store, const std::string& name) {
+  return History(store.profile_state_dir(name) / "history.jsonl");
+}
+
 }  // namespace mqchat

@@ -4,8 +4,10 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <vector>
 
+#include "core/store/state_store.hpp"
 #include "core/wire/envelope.hpp"
 
 namespace mqchat {
@@ -51,5 +53,8 @@ class History {
   std::filesystem::path file_;
   std::shared_ptr<OpenFile> open_ = std::make_shared<OpenFile>();
 };
+
+/// The history of profile NAME in STORE's state directory: the one place that names its file.
+History history_of(const StateStore& store, const std::string& name);
 
 }  // namespace mqchat
