@@ -5,16 +5,17 @@
 
 #include "cmd/commands.hpp"
 #include "cmd/group_membership.hpp"
-#include "cmd/handoff.hpp"
 #include "cmd/message_input.hpp"
 #include "cmd/output.hpp"
 #include "cmd/profile_state.hpp"
 #include "cmd/send_lines.hpp"
 #include "cmd/send_retry.hpp"
+#include "cmd/sender.hpp"
 #include "core/chat/encryption.hpp"
 #include "core/chat/groups.hpp"
 #include "core/chat/outbox.hpp"
 #include "core/chat/session.hpp"
+#include "core/delivery/deliver.hpp"
 #include "core/store/name_cache.hpp"
 #include "core/wire/error.hpp"
 #include "core/wire/format.hpp"
@@ -23,8 +24,6 @@
 namespace mqchat {
 
 namespace {
-
-constexpr std::size_t kWindow = 128;
 
 struct GroupOptions {
   std::string group;
@@ -67,7 +66,7 @@ void announce(Transport& t, const Profile& me, const std::string& group, Message
   if (!sealer) return;
   std::vector<Envelope> all{make_notice(notice, me.name, group)};
   all.insert(all.end(), messages.begin(), messages.end());
-  publish_in_order(t, all, settings.qos, kWindow, history, {}, sealer->encoder());
+  publish_in_order(t, all, settings.qos, kSendWindow, history, {}, sealer->encoder());
   if (notice == MessageType::leave) sealer->forget_group(group);
 }
 
@@ -149,26 +148,10 @@ void run_group_send(const GroupOptions& opts, Context& ctx) {
   auto texts = read_message_texts(opts.input, ctx, settings.max_text_bytes);
   std::vector<Envelope> envelopes;
   for (const auto& t : texts) envelopes.push_back(make_group_message(profile.name, opts.group, t));
-  auto history = open_history(ctx, profile);
   if (member) {
-    try {
-      if (!send_via_listen(ctx, profile, settings, envelopes, "", history)) {
-        auto transport = ctx.make_transport();
-        auto options = oneshot_options(settings, profile.name);
-        transport->connect(options);
-        auto warn = [&ctx](const std::string& m) { ctx.warn(m); };
-        Sealer sealer(ctx.store(), profile, encryption_policy(settings), warn);
-        sealer.admit_group(
-            DirectoryReader{*transport, profile.name, settings.connect_timeout, warn, {}},
-            opts.group);
-        publish_in_order(*transport, envelopes, settings.qos, kWindow, history,
-                         reconnection_for(ctx, *transport, options, opts.retry), sealer.encoder());
-        transport->disconnect();
-      }
-    } catch (const PartialSendError& e) {
-      fail_partial_send(ctx, {}, e, 0, false);
-    }
+    deliver(sender_for(ctx, profile, settings, opts.retry), Recipient{{}, opts.group}, envelopes);
   } else {
+    auto history = open_history(ctx, profile);
     auto sealer = admitted_sealer(ctx, profile, opts.group, settings);
     change_membership(ctx, profile, opts.group, true, [&](Transport& t, const MessageSink&) {
       announce(t, profile, opts.group, MessageType::join, envelopes, history, settings,

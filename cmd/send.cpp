@@ -2,17 +2,13 @@
 #include <ostream>
 
 #include "cmd/commands.hpp"
-#include "cmd/handoff.hpp"
 #include "cmd/message_input.hpp"
-#include "cmd/output.hpp"
-#include "cmd/profile_state.hpp"
 #include "cmd/send_batch.hpp"
 #include "cmd/send_lines.hpp"
 #include "cmd/send_retry.hpp"
-#include "core/chat/directory.hpp"
-#include "core/chat/encryption.hpp"
+#include "cmd/sender.hpp"
 #include "core/chat/outbox.hpp"
-#include "core/chat/session.hpp"
+#include "core/delivery/deliver.hpp"
 #include "core/store/name_cache.hpp"
 #include "core/wire/error.hpp"
 #include "core/wire/names.hpp"
@@ -20,8 +16,6 @@
 namespace mqchat {
 
 namespace {
-
-constexpr std::size_t kWindow = 128;  // unacknowledged publishes in flight
 
 struct SendOptions {
   std::string to;
@@ -60,25 +54,7 @@ void run_send(const SendOptions& opts, Context& ctx) {
   std::vector<Envelope> envelopes;
   envelopes.reserve(texts.size());
   for (auto& t : texts) envelopes.push_back(make_direct_message(profile.name, opts.to, t));
-  auto history = open_history(ctx, profile);
-  try {
-    if (!send_via_listen(ctx, profile, settings, envelopes, opts.to, history)) {
-      auto transport = ctx.make_transport();
-      auto options = oneshot_options(settings, profile.name);
-      transport->connect(options);
-      auto warn = [&ctx](const std::string& m) { ctx.warn(m); };
-      auto recipient = find_user(
-          DirectoryReader{*transport, profile.name, settings.connect_timeout, warn, {}}, opts.to);
-      if (!recipient) throw no_such_recipient_error(opts.to);
-      Sealer sealer(ctx.store(), profile, encryption_policy(settings), warn);
-      sealer.admit_user(*recipient);
-      publish_in_order(*transport, envelopes, settings.qos, kWindow, history,
-                       reconnection_for(ctx, *transport, options, opts.retry), sealer.encoder());
-      transport->disconnect();
-    }
-  } catch (const PartialSendError& e) {
-    fail_partial_send(ctx, {}, e, 0, false);
-  }
+  deliver(sender_for(ctx, profile, settings, opts.retry), Recipient{opts.to, {}}, envelopes);
   NameCache(ctx.store().paths().state_dir).remember(NameCache::Kind::users, {opts.to});
 
   print_send_results(ctx, envelopes, opts.to);
