@@ -141,7 +141,7 @@ void run_group_send(const GroupOptions& opts, Context& ctx) {
                          [&](const std::string& text) {
                            return make_group_message(profile.name, opts.group, text);
                          },
-                         "", target, opts.group});
+                         Recipient{{}, opts.group}, target});
     return;
   }
   // A join first (--join) needs every message before it announces them.

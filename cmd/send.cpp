@@ -45,7 +45,7 @@ void run_send(const SendOptions& opts, Context& ctx) {
                          [&](const std::string& text) {
                            return make_direct_message(profile.name, opts.to, text);
                          },
-                         opts.to, opts.to});
+                         Recipient{opts.to, {}}, opts.to});
     NameCache(ctx.store().paths().state_dir).remember(NameCache::Kind::users, {opts.to});
     return;
   }

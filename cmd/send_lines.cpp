@@ -9,21 +9,16 @@
 #include <optional>
 #include <ostream>
 
-#include "cmd/profile_state.hpp"
 #include "cmd/progress.hpp"
-#include "core/chat/directory.hpp"
-#include "core/chat/encryption.hpp"
-#include "core/chat/outbox.hpp"
-#include "core/chat/session.hpp"
+#include "cmd/sender.hpp"
 #include "core/chat/stream_publisher.hpp"
+#include "core/delivery/deliver_stream.hpp"
 #include "core/wire/error.hpp"
 #include "core/wire/names.hpp"
 
 namespace mqchat {
 
 namespace {
-
-constexpr std::size_t kWindow = 128;  // unacknowledged publishes in flight, as any send
 
 // The lines of a descriptor, read as they come. Unlike getline on a stream it can tell
 // whether a whole non-blank line is there without waiting, so publish_stream settles what is
@@ -92,7 +87,8 @@ class FdLines {
 
 // The non-empty lines of stdin as messages, each checked as it is read, less the first
 // --skip of them. Reads the descriptor directly where there is one (the program), else the
-// stream (command tests).
+// stream (command tests). It stays here, not in core/delivery/: it is input parsing, reads
+// the Context's stdin and words its errors in the options of the command line.
 class StdinLines : public EnvelopeSource {
  public:
   StdinLines(Context& ctx, const LinesSend& send, std::size_t max_bytes)
@@ -146,43 +142,29 @@ void send_lines(Context& ctx, const Profile& profile, const Settings& settings,
   if (ctx.in_is_terminal) {
     ctx.err << "mqchat: sending each line as you type it; end with Ctrl-D\n";
   }
-  auto history = open_history(ctx, profile);
-  auto transport = ctx.make_transport();
-  auto options = oneshot_options(settings, profile.name);
-  transport->connect(options);
-  auto warn = [&ctx](const std::string& m) { ctx.warn(m); };
-  DirectoryReader reader{*transport, profile.name, settings.connect_timeout, warn, {}};
-  Sealer sealer(ctx.store(), profile, encryption_policy(settings), warn);
-  if (!send.lookup.empty()) {
-    auto recipient = find_user(reader, send.lookup);
-    if (!recipient) throw no_such_recipient_error(send.lookup);
-    sealer.admit_user(*recipient);
-  }
-  // Members who join or leave while the lines flow get the key of the next send; this one
-  // keeps the key it started with.
-  if (!send.group.empty()) sealer.admit_group(reader, send.group);
   StdinLines lines(ctx, send, settings.max_text_bytes);
-  ProgressMeter progress(ctx.err, shows_progress(ctx, true), 0);
-  CountingTransport counted(*transport, progress);
-  auto record = [&](const std::vector<Envelope>& batch) {
-    append_sent(history, batch.begin(), batch.end());
-    print_sent_json(ctx, batch);
+  // Made when the publishing starts: its delay runs from there, not from the connect.
+  std::optional<ProgressMeter> progress;
+  auto finish_progress = [&progress] {
+    if (progress) progress->finish();
   };
+  auto sender = sender_for(ctx, profile, settings, send.retry);
+  sender.notice = [&](const std::string& m) {
+    finish_progress();  // a warning must not share the line of the count
+    ctx.warn(m);
+  };
+  StreamEvents events;
+  events.publishing = [&] { progress.emplace(ctx.err, shows_progress(ctx, true), 0); };
+  events.counted = [&](std::size_t done) { progress->update(done); };
+  events.sent = [&](const std::vector<Envelope>& batch) { print_sent_json(ctx, batch); };
   std::size_t sent = 0;
   try {
-    auto reconnection = reconnection_for(ctx, *transport, options, send.retry);
-    reconnection.notify = [&](const std::string& m) {
-      progress.finish();  // a warning must not share the line of the count
-      ctx.warn(m);
-    };
-    sent = publish_stream(counted, lines, settings.qos, kWindow, record, reconnection, std::nullopt,
-                          sealer.encoder());
+    sent = deliver_stream(sender, send.to, lines, events);
   } catch (const PartialSendError& e) {
-    progress.finish();
+    finish_progress();
     fail_partial_send(ctx, {}, e, send.input.skip, true);
   }
-  progress.finish();
-  transport->disconnect();
+  finish_progress();
   print_send_summary(ctx, sent, send.target);
 }
 

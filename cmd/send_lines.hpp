@@ -6,6 +6,7 @@
 #include "cmd/context.hpp"
 #include "cmd/message_input.hpp"
 #include "cmd/send_retry.hpp"
+#include "core/delivery/sender.hpp"
 #include "core/store/settings.hpp"
 #include "core/store/state_store.hpp"
 #include "core/wire/envelope.hpp"
@@ -17,9 +18,8 @@ struct LinesSend {
   const MessageInput& input;
   const RetryOption& retry;
   std::function<Envelope(const std::string& text)> make;  ///< one message from one line
-  std::string lookup;      ///< the user to find in the directory first; empty: none
-  std::string target;      ///< "bob", "group ops": for the summary line
-  std::string group = {};  ///< the group the messages go to; empty: direct messages
+  Recipient to;        ///< the user to look up first, or the group the messages go to
+  std::string target;  ///< "bob", "group ops": for the summary line
 };
 
 /// Sends each non-empty stdin line as its own message as soon as it is read, over one

@@ -5,6 +5,7 @@
 #include "core/chat/groups.hpp"
 #include "core/chat/outbox.hpp"
 #include "core/delivery/deliver.hpp"
+#include "core/delivery/deliver_stream.hpp"
 #include "core/store/history.hpp"
 #include "core/wire/error.hpp"
 #include "core/wire/topics.hpp"
@@ -50,6 +51,30 @@ std::vector<Envelope> direct(const std::string& to, const std::vector<std::strin
   std::vector<Envelope> out;
   for (const auto& t : texts) out.push_back(make_direct_message("alice", to, t));
   return out;
+}
+
+// The envelopes of a vector, all there at once; then, when BAD_AT is reached, bad input.
+class VectorSource : public EnvelopeSource {
+ public:
+  explicit VectorSource(std::vector<Envelope> envelopes, std::size_t bad_at = SIZE_MAX)
+      : envelopes_(std::move(envelopes)), bad_at_(bad_at) {}
+  std::optional<Envelope> next() override {
+    if (next_ == bad_at_) throw usage_error("line " + std::to_string(next_ + 1) + ": bad");
+    if (next_ == envelopes_.size()) return std::nullopt;
+    return envelopes_[next_++];
+  }
+  bool ready() override { return true; }
+
+ private:
+  std::vector<Envelope> envelopes_;
+  std::size_t bad_at_;
+  std::size_t next_ = 0;
+};
+
+std::vector<std::string> ids_of(const std::vector<Envelope>& envelopes) {
+  std::vector<std::string> ids;
+  for (const auto& e : envelopes) ids.push_back(e.id);
+  return ids;
 }
 
 }  // namespace
@@ -113,4 +138,68 @@ TEST_CASE("a member's group send is published to the group and recorded", "[deli
   CHECK(fakes::open_own_group(f.alice, "alice", "ops", sent[before].payload).text == "standup");
   CHECK(fakes::open_own_group(f.alice, "alice", "ops", sent[before + 1].payload).id ==
         envelopes[1].id);
+}
+
+TEST_CASE("a stream is recorded in the history as the broker acknowledges it", "[delivery]") {
+  AliceSends f;
+  std::vector<std::string> texts;
+  for (int i = 0; i < 300; ++i) texts.push_back("line " + std::to_string(i));
+  auto envelopes = direct("bob", texts);
+  VectorSource source(envelopes);
+  std::vector<std::string> events;  // "publishing", "counted N", "sent N..M"
+  std::vector<Envelope> told;
+  std::size_t history_at_first_batch = SIZE_MAX;
+  StreamEvents on;
+  on.publishing = [&] { events.push_back("publishing"); };
+  on.counted = [&](std::size_t done) { events.push_back("counted " + std::to_string(done)); };
+  on.sent = [&](const std::vector<Envelope>& batch) {
+    if (told.empty()) history_at_first_batch = history_of(f.store, "alice").read().entries.size();
+    told.insert(told.end(), batch.begin(), batch.end());
+  };
+  auto sent = deliver_stream(f.sender(), Recipient{"bob", {}}, source, on);
+
+  CHECK(sent == 300);
+  CHECK(ids_of(told) == ids_of(envelopes));
+  REQUIRE(events.size() == 301);
+  CHECK(events.front() == "publishing");
+  CHECK(events[1] == "counted 1");
+  CHECK(events.back() == "counted 300");
+  // What the caller is told is in the history already, and the history is in order.
+  CHECK(history_at_first_batch > 0);
+  std::vector<Envelope> recorded;
+  for (const auto& e : history_of(f.store, "alice").read().entries) recorded.push_back(e.message);
+  CHECK(ids_of(recorded) == ids_of(envelopes));
+  auto published = f.broker->published_to("mqchat/v1/inbox/bob/alice");
+  REQUIRE(published.size() == 300);
+  CHECK(fakes::open_for(f.bob, "bob", published[299].payload).text == "line 299");
+  // A stream is never handed to a listen: no note says which way it went.
+  CHECK(f.notes.empty());
+}
+
+TEST_CASE("a stream stopped by bad input keeps what was acknowledged before it", "[delivery]") {
+  AliceSends f;
+  auto envelopes = direct("bob", {"a1", "a2", "a3"});
+  VectorSource source(envelopes, 2);
+  try {
+    deliver_stream(f.sender(), Recipient{"bob", {}}, source, {});
+    FAIL("bad input went unnoticed");
+  } catch (const PartialSendError& e) {
+    CHECK(e.acknowledged() == 2);
+    CHECK(e.code() == ExitCode::usage);
+  }
+  bool outgoing = false;
+  CHECK(f.history_texts(outgoing) == std::vector<std::string>{"a1", "a2"});
+}
+
+TEST_CASE("a stream to an unknown user fails before anything is published", "[delivery]") {
+  AliceSends f;
+  VectorSource source(direct("carol", {"x"}));
+  bool published = false;
+  StreamEvents on;
+  on.publishing = [&] { published = true; };
+  CHECK_THROWS_MATCHES(deliver_stream(f.sender(), Recipient{"carol", {}}, source, on), Error,
+                       Catch::Matchers::Predicate<Error>(
+                           [](const Error& e) { return e.code() == ExitCode::not_found; }));
+  CHECK_FALSE(published);
+  CHECK(f.broker->published_to("mqchat/v1/inbox/carol/#").empty());
 }
