@@ -5,6 +5,7 @@
 #include "core/chat/groups.hpp"
 #include "core/chat/outbox.hpp"
 #include "core/delivery/deliver.hpp"
+#include "core/delivery/deliver_batch.hpp"
 #include "core/delivery/deliver_stream.hpp"
 #include "core/store/history.hpp"
 #include "core/wire/error.hpp"
@@ -68,6 +69,26 @@ class VectorSource : public EnvelopeSource {
  private:
   std::vector<Envelope> envelopes_;
   std::size_t bad_at_;
+  std::size_t next_ = 0;
+};
+
+// Lines all there at once, noting in LOG each time the batch asks whether one is ready.
+class VectorLines : public LineSource {
+ public:
+  VectorLines(std::vector<std::string> lines, std::vector<std::string>& log)
+      : lines_(std::move(lines)), log_(log) {}
+  std::optional<std::string> next() override {
+    if (next_ == lines_.size()) return std::nullopt;
+    return lines_[next_++];
+  }
+  bool ready() override {
+    log_.push_back("ready?");
+    return next_ < lines_.size();
+  }
+
+ private:
+  std::vector<std::string> lines_;
+  std::vector<std::string>& log_;
   std::size_t next_ = 0;
 };
 
@@ -202,4 +223,41 @@ TEST_CASE("a stream to an unknown user fails before anything is published", "[de
                            [](const Error& e) { return e.code() == ExitCode::not_found; }));
   CHECK_FALSE(published);
   CHECK(f.broker->published_to("mqchat/v1/inbox/carol/#").empty());
+}
+
+TEST_CASE("a batch answers each line in order and goes on after a bad one", "[delivery]") {
+  AliceSends f;
+  std::vector<std::string> log;
+  VectorLines lines(
+      {R"({"to": "bob", "text": "first"})", R"({"to": "carol", "text": "x"})", "", "not json",
+       R"({"group": "ops", "text": "x"})", R"({"to": "bob", "text": "second"})"},
+      log);
+  std::vector<BatchOutcome> outcomes;
+  BatchEvents on;
+  on.connected = [&] { log.push_back("connected"); };
+  on.outcome = [&](const BatchOutcome& o) { outcomes.push_back(o); };
+  auto total = deliver_batch(f.sender(), lines, on);
+
+  CHECK(total == 5);  // the blank line is no message
+  REQUIRE(log.size() >= 2);
+  CHECK(log[0] == "connected");
+  REQUIRE(outcomes.size() == 5);
+  std::vector<std::size_t> items;
+  for (const auto& o : outcomes) items.push_back(o.item);
+  CHECK(items == std::vector<std::size_t>{1, 2, 4, 5, 6});
+  REQUIRE(outcomes[0].sent);
+  CHECK(outcomes[0].sent->text == "first");
+  REQUIRE(outcomes[1].error);
+  CHECK(outcomes[1].error->code() == ExitCode::not_found);
+  CHECK_THAT(outcomes[1].error->what(), Catch::Contains("no such user"));
+  REQUIRE(outcomes[2].error);
+  CHECK(outcomes[2].error->code() == ExitCode::usage);
+  REQUIRE(outcomes[3].error);
+  CHECK_THAT(outcomes[3].error->what(), Catch::Contains("is not a member of 'ops'"));
+  REQUIRE(outcomes[4].sent);
+  CHECK(outcomes[4].sent->text == "second");
+  bool outgoing = false;
+  CHECK(f.history_texts(outgoing) == std::vector<std::string>{"first", "second"});
+  CHECK(outgoing);
+  CHECK(f.broker->published_to("mqchat/v1/inbox/bob/alice").size() == 2);
 }
