@@ -162,7 +162,7 @@ void send_lines(Context& ctx, const Profile& profile, const Settings& settings,
     sent = deliver_stream(sender, send.to, lines, events);
   } catch (const PartialSendError& e) {
     finish_progress();
-    fail_partial_send(ctx, {}, e, send.input.skip, true);
+    fail_partial_send(e, send.input.skip);
   }
   finish_progress();
   print_send_summary(ctx, sent, send.target);

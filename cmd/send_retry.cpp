@@ -1,6 +1,6 @@
 #include "cmd/send_retry.hpp"
 
-#include "cmd/message_input.hpp"
+#include <string>
 
 namespace mqchat {
 
@@ -12,20 +12,9 @@ void add_retry_option(CLI::App& sub, RetryOption& option) {
       ->check(CLI::Range(0.0, 86400.0));
 }
 
-Reconnection reconnection_for(Context& ctx, Transport& transport, const ConnectOptions& options,
-                              const RetryOption& option) {
-  Reconnection r;
-  r.retry_for = Millis(static_cast<long long>(option.seconds * 1000));
-  r.connect = [&transport, options] { transport.connect(options); };
-  r.notify = [&ctx](const std::string& m) { ctx.warn(m); };
-  return r;
-}
-
-void fail_partial_send(Context& ctx, const std::vector<Envelope>& acknowledged,
-                       const PartialSendError& error, std::size_t skipped, bool lines) {
-  print_sent_json(ctx, acknowledged);
+void fail_partial_send(const PartialSendError& error, std::size_t skipped) {
   // A count to resume from only where something was sent: not for bad options or empty input.
-  if (!lines || error.acknowledged() == 0) throw error;
+  if (error.acknowledged() == 0) throw error;
   throw PartialSendError(error,
                          std::string(error.what()) + "; send the rest with --skip " +
                              std::to_string(skipped + error.acknowledged()),

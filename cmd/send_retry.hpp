@@ -1,14 +1,9 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
-#include <string>
-#include <vector>
+#include <cstddef>
 
-#include "cmd/context.hpp"
-#include "core/chat/stream_publisher.hpp"
-#include "core/wire/envelope.hpp"
 #include "core/wire/error.hpp"
-#include "core/wire/transport.hpp"
 
 namespace mqchat {
 
@@ -20,14 +15,9 @@ struct RetryOption {
 /// Adds --retry-for SEC to SUB.
 void add_retry_option(CLI::App& sub, RetryOption& option);
 
-/// Reconnects TRANSPORT with OPTIONS for up to OPTION's seconds, telling the user on stderr.
-Reconnection reconnection_for(Context& ctx, Transport& transport, const ConnectOptions& options,
-                              const RetryOption& option);
-
-/// Ends a send that stopped early: prints the JSON results of ACKNOWLEDGED (the envelopes the
-/// broker acknowledged that were not reported yet), then throws ERROR, with --lines telling
-/// how to send the rest: skip the SKIPPED lines given with --skip and those acknowledged now.
-[[noreturn]] void fail_partial_send(Context& ctx, const std::vector<Envelope>& acknowledged,
-                                    const PartialSendError& error, std::size_t skipped, bool lines);
+/// Ends a send --lines that stopped early by throwing ERROR, telling how to send the rest: skip
+/// the SKIPPED lines given with --skip and those acknowledged now. Its results were printed as
+/// the broker acknowledged them.
+[[noreturn]] void fail_partial_send(const PartialSendError& error, std::size_t skipped);
 
 }  // namespace mqchat
