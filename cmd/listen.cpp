@@ -15,6 +15,7 @@
 #include "cmd/profile_state.hpp"
 #include "cmd/stop_signal.hpp"
 #include "core/chat/inbox.hpp"
+#include "core/chat/pending_answers.hpp"
 #include "core/chat/pinned_keys.hpp"
 #include "core/chat/refusal_probe.hpp"
 #include "core/chat/session.hpp"
@@ -219,19 +220,20 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
   // broker sends what it queued first and answers after, and waiting would mean holding all of
   // it in memory (docs/mqtt-notes.md). They are confirmed once nothing is left to read.
   // Idempotent: recreates the subscriptions when the session expired meanwhile.
-  std::vector<std::uint64_t> unconfirmed{
-      transport->subscribe_async({topics::inbox_of(profile.name)}, 1, true)};
+  PendingAnswers unconfirmed(*transport);
+  unconfirmed.add(transport->subscribe_async({topics::inbox_of(profile.name)}, 1, true));
   GroupWatch groups(ctx, profile.name, *transport, inbox, guard);
-  for (auto ticket : groups.start()) unconfirmed.push_back(ticket);
+  for (auto ticket : groups.start()) unconfirmed.add(ticket);
   LinkWatch link(
       ctx, *transport,
       [&] {
         transport->subscribe({topics::inbox_of(profile.name)}, 1, true);
         groups.resubscribe();
+        groups.confirm();
         publish_presence(*transport, profile.name, true);
       },
       refusal_probe(ctx, options));
-  unconfirmed.push_back(start_presence(*transport, profile.name, true));
+  unconfirmed.add(start_presence(*transport, profile.name, true));
   // Sends of this profile hand their messages to us instead of connecting (cmd/handoff.hpp).
   auto handoff = serve_sends(ctx, state_dir, profile, *transport, settings);
   if (ctx.global.verbose) ctx.err << "mqchat: listening as '" << profile.name << "'\n";
@@ -270,6 +272,14 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
       ctx.warn(std::string("could not mark '") + profile.name + "' offline: " + e.what());
     }
   };
+  // What still arrives is in the pending file already: not kept in memory too, while the
+  // last round trips wait for their answers behind it. The hand-off stops before the
+  // connection goes: a send in progress then sends directly.
+  auto wind_down = [&] {
+    transport->stop_receiving();
+    handoff->stop();
+    go_offline();
+  };
   bool spool_warned = false;
   auto release = [&] {
     spool->handled();
@@ -303,17 +313,21 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
       if (msg) {
         idle = false;
         if (handle(*msg) && ArrivalSpool::keeps(*msg)) release();
-      } else if (!unconfirmed.empty()) {
-        // Caught up: the answers are here by now (a refusal ends listen as it did at once).
-        for (auto ticket : unconfirmed) transport->wait(ticket);
-        unconfirmed.clear();
-        groups.confirm();
+      } else if (!unconfirmed.empty() &&
+                 unconfirmed.settle(true) == PendingAnswers::State::confirmed) {
+        groups.confirm();  // caught up: the answers are here by now; a refusal ends listen
       }
       // A stat of the profile and a poll of the output cost two system calls, and asking
       // paho whether it is connected lets its receive thread past a full queue: during a
       // burst they run every kHousekeeping, not for every message (a closed pipe also shows
       // as a failed write; a lost connection as an empty read, which is idle).
       if (idle || Clock::now() >= next_housekeeping) {
+        // A busy listen may never be idle: the answers are confirmed as they come too (not
+        // before what a key lookup read ahead was shown: that came before them).
+        if (!unconfirmed.empty() && later.empty() &&
+            unconfirmed.settle(false) == PendingAnswers::State::confirmed) {
+          groups.confirm();
+        }
         link.check();
         groups.poll();
         if (keys) keys->pins.refresh();
@@ -322,14 +336,13 @@ void run_listen(const ListenOptions& opts, Context& ctx) {
       }
     }
   } catch (const Error&) {
-    // The state cannot be written (e.g. a full disk): what arrived stays in the pending file
-    // for the next listen; end as a failure without claiming anything was recorded.
-    handoff->stop();
-    go_offline();
+    // The state cannot be written (e.g. a full disk), or a start-up subscribe or presence was
+    // refused: what arrived stays in the pending file for the next listen; end as a failure
+    // without claiming anything was recorded.
+    wind_down();
     throw;
   }
-  handoff->stop();  // before the connection goes: a send in progress then sends directly
-  go_offline();
+  wind_down();
   // What paho delivered after the last message listen took (--count reached, a signal, a
   // closed pipe) is still in the pending file: the next listen shows it.
   int shown = delivery.shown();

@@ -38,6 +38,8 @@ class CountingTransport : public Transport {
   }
   bool is_connected() const override { return inner_.is_connected(); }
   std::uint64_t connection_count() const override { return inner_.connection_count(); }
+  int mqtt_version() const override { return inner_.mqtt_version(); }
+  bool keeps_session() const override { return inner_.keeps_session(); }
   void disconnect() override { inner_.disconnect(); }
 
  private:

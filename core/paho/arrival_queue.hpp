@@ -8,8 +8,10 @@
 // A full queue makes paho's receive thread wait in the message callback, which holds paho's
 // global lock: every paho call of another thread would wait for it, and the reader could be
 // waiting for an answer that only that receive thread can deliver. So each paho call and each
-// wait for an answer holds the queue open (an Opening): the receive thread never waits then,
-// and one that waits already is let go (docs/mqtt-notes.md, "What holds a backlog").
+// wait for an answer holds the queue open (an Opening): this client's receive thread never waits
+// then, and one that waits already is let go (docs/mqtt-notes.md, "What holds a backlog"). paho's
+// lock is one for the process, an Opening only this queue's: another client's paho calls (a
+// listen's refusal probe) can wait for this callback, each time for at most its room wait.
 // Header-only and free of paho, to be tested on its own.
 
 #include <chrono>
@@ -30,18 +32,21 @@ class ArrivalQueue {
 
   /// Adds VALUE, first waiting while the queue is full, not held open and not shut, but for
   /// at most MAX_WAIT: a reader stuck longer (its output blocked) must not cost the connection,
-  /// which paho can keep alive only between two messages.
+  /// which paho can keep alive only between two messages. A shut queue drops VALUE.
   void put(T value, std::chrono::milliseconds max_wait) {
     std::unique_lock<std::mutex> lock(mutex_);
     room_.wait_for(lock, max_wait,
                    [this] { return items_.size() < capacity_ || openings_ > 0 || shut_; });
+    if (shut_) return;
     items_.push_back(std::move(value));
     arrived_.notify_one();
   }
 
-  /// Adds VALUE at once, full or not: the marker of a lost connection must never wait.
+  /// Adds VALUE at once, full or not (unless shut): the marker of a lost connection must
+  /// never wait.
   void put_now(T value) {
     std::lock_guard<std::mutex> lock(mutex_);
+    if (shut_) return;
     items_.push_back(std::move(value));
     arrived_.notify_one();
   }
@@ -64,7 +69,8 @@ class ArrivalQueue {
     return items_.size();
   }
 
-  /// From now on put() never waits (the reader is gone: a parked client's last deliveries).
+  /// From now on put() drops what it is given, at once (the reader is gone or done: a parked
+  /// client's last deliveries, a listen that is ending). What was queued can still be taken.
   void shut() {
     std::lock_guard<std::mutex> lock(mutex_);
     shut_ = true;

@@ -271,8 +271,8 @@ class PahoTransport final : public Transport {
       });
     }
     if (!taken) {
-      // Idle after a burst: paho queued whatever arrived faster than it was read, and glibc
-      // keeps the freed heap of every thread's arena. Give it back, so that a listen's
+      // Idle after a burst: what arrived faster than it was read was queued, and glibc keeps
+      // the freed heap of every thread's arena. Give it back, so that a listen's
       // footprint returns to its resting size.
       if (received_since_trim_ > 0) ::malloc_trim(0);
       received_since_trim_ = 0;
@@ -282,7 +282,7 @@ class PahoTransport final : public Transport {
     traffic_since_wait_ = true;
     const mqtt::const_message_ptr& msg = *taken;
     if (!msg) {
-      // paho queues an empty message when the connection is lost.
+      // The connection-lost handler queues an empty message.
       if (!options_.auto_reconnect) {
         throw connection_error("lost the connection to the broker at " + url());
       }
@@ -290,6 +290,16 @@ class PahoTransport final : public Transport {
     }
     return IncomingMessage{msg->get_topic(), msg->get_payload_str(), msg->is_retained()};
   }
+
+  bool is_answered(std::uint64_t ticket) const override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = pending_.find(ticket);
+    if (it == pending_.end()) return true;  // kConfirmed, or wait() has it already
+    return std::all_of(it->second.tokens.begin(), it->second.tokens.end(),
+                       [](const mqtt::token_ptr& t) { return t->is_complete(); });
+  }
+
+  void stop_receiving() override { queue_->shut(); }
 
   bool is_connected() const override {
     Queue::Opening open(queue_);
@@ -441,6 +451,12 @@ class PahoTransport final : public Transport {
   }
 
   ConnectResult connect_as(int version) {
+    // A queue of its own for each client: what an earlier one delivered is not for this one.
+    // Shut first: creating the new client takes paho's lock, which the old client's callback
+    // may hold while it waits for room.
+    queue_->shut();
+    queue_ = std::make_shared<Queue>(kArrivalCapacity);
+    Queue::Opening open(queue_);  // until connected: the caller reads only then
     if (client_) park(std::move(client_));
     {
       // Tickets of an earlier client never complete on this one; publish_in_order resends
@@ -464,10 +480,6 @@ class PahoTransport final : public Transport {
     prepare_paho_once();
     client_ = std::make_shared<mqtt::async_client>(uris.front(), options_.client_id, create);
     version_ = version;
-    // A queue of its own for each client: what an earlier one delivered is not for this one.
-    queue_->shut();
-    queue_ = std::make_shared<Queue>(kArrivalCapacity);
-    Queue::Opening open(queue_);  // until connected: the caller reads only then
     // Every arrival is counted (waits go on while the broker is still sending), handed to the
     // on_arrival hook if there is one, then queued for next_message (set before connecting:
     // queued session messages arrive right after the CONNACK). paho sends the PUBACK only
@@ -615,7 +627,7 @@ class PahoTransport final : public Transport {
   // Connects and losses, shared with paho's callback thread: sockets_ is found again after one.
   std::shared_ptr<std::atomic<std::uint64_t>> socket_changes_ =
       std::make_shared<std::atomic<std::uint64_t>>(0);
-  std::mutex mutex_;  // guards last_ticket_, pending_
+  mutable std::mutex mutex_;  // guards last_ticket_, pending_
   std::uint64_t last_ticket_ = kConfirmed;
   std::map<std::uint64_t, Answer> pending_;
   // QoS 1 and 2 publishes in the order sent, until seen acknowledged.

@@ -104,6 +104,14 @@ class Transport {
     return kConfirmed;
   }
 
+  /// Whether the answer of TICKET is there, so that wait() returns at once.
+  virtual bool is_answered(std::uint64_t /*ticket*/) const { return true; }
+
+  /// From now on what arrives is dropped instead of kept for next_message: for a reader that
+  /// is done (a listen ending, whose arrival spool has kept it) and must not hold in memory
+  /// what comes before the answers of its last round trips.
+  virtual void stop_receiving() {}
+
   /// Removes subscriptions (also from a persistent session).
   virtual void unsubscribe(const std::vector<std::string>& filters) = 0;
 

@@ -247,3 +247,25 @@ TEST_CASE("listen refuses a --timeout beyond a year instead of overflowing", "[l
   CHECK_THAT(r.err, Catch::Contains("--timeout"));
   CHECK(f.bob.run({"listen", "--count", "1", "--timeout", "31536000"}).code == 0);
 }
+
+TEST_CASE("a start-up subscription the broker refuses ends listen once the queue is shown",
+          "[listen]") {
+  // The broker answers a resumed session's subscribes only after what it queued: listen
+  // shows that first, then ends on the refusal, as it would have at once before.
+  Fixture f;
+  REQUIRE(f.alice.run({"send", "bob", "first"}).code == 0);
+  REQUIRE(f.alice.run({"send", "bob", "second"}).code == 0);
+  f.broker->refused_subscriptions = {topics::inbox_of("bob")};
+
+  auto r = f.bob.run({"listen", "--timeout", "5"});
+  CHECK(r.code == 4);
+  CHECK_THAT(r.err, Catch::Contains("refused a subscription"));
+  auto lines = lines_of(r.out);
+  REQUIRE(lines.size() == 2);
+  CHECK_THAT(lines[0], Catch::EndsWith("alice: first"));
+  CHECK_THAT(lines[1], Catch::EndsWith("alice: second"));
+  // It still said offline on the way out.
+  auto presence = f.broker->published_to(topics::presence("bob"));
+  REQUIRE_FALSE(presence.empty());
+  CHECK_FALSE(mqchat::decode_presence(presence.back().payload).online);
+}

@@ -97,7 +97,8 @@ TEST_CASE("an opening lets a waiting producer go on and keeps the queue open whi
   CHECK(q->take(0ms) == 4);
 }
 
-TEST_CASE("put_now never waits, and a shut queue never holds a producer", "[arrival_queue]") {
+TEST_CASE("put_now never waits, and a shut queue drops what comes without waiting",
+          "[arrival_queue]") {
   auto q = std::make_shared<Queue>(1);
   q->put(1, 0ms);
   q->put_now(0);  // the marker of a lost connection, on a full queue
@@ -105,10 +106,15 @@ TEST_CASE("put_now never waits, and a shut queue never holds a producer", "[arri
   Producer blocked(*q, 2);
   std::this_thread::sleep_for(50ms);
   REQUIRE_FALSE(blocked.done());
-  q->shut();  // the reader is gone (a parked client)
+  q->shut();  // the reader is gone (a parked client) or done (a listen ending)
   CHECK(blocked.finishes());
   Producer later(*q, 3);
   CHECK(later.finishes());
+  q->put_now(4);
+  CHECK(q->size() == 2);  // what was queued before stays to be taken; 2, 3 and 4 are dropped
+  CHECK(q->take(0ms) == 1);
+  CHECK(q->take(0ms) == 0);
+  CHECK_FALSE(q->take(0ms).has_value());
 }
 
 TEST_CASE("a producer waits for room only so long, then goes on", "[arrival_queue]") {

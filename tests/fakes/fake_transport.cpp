@@ -254,14 +254,41 @@ void FakeTransport::wait(std::uint64_t ticket) {
   if (outcome == Outcome::refused) {
     throw unavailable_error("the fake broker refused the publish to '" + topic + "'");
   }
+  if (outcome == Outcome::refused_subscription) {
+    throw unavailable_error("the fake broker refused a subscription to '" + topic + "'");
+  }
   if (outcome == Outcome::silent) {
     throw timeout_error("the fake broker did not acknowledge the publish to '" + topic + "'");
   }
 }
 
 void FakeTransport::subscribe(const std::vector<std::string>& filters, int qos, bool no_local) {
+  wait(subscribe_async(filters, qos, no_local));
+}
+
+std::uint64_t FakeTransport::subscribe_async(const std::vector<std::string>& filters, int qos,
+                                             bool no_local) {
   require_connected("subscribe");
-  broker_->subscribe(conn_->client_id, filters, qos, no_local);
+  std::vector<std::string> accepted;
+  std::string refused;
+  for (const auto& f : filters) {
+    const auto& knob = broker_->refused_subscriptions;
+    if (std::find(knob.begin(), knob.end(), f) != knob.end()) {
+      refused = f;
+    } else {
+      accepted.push_back(f);
+    }
+  }
+  if (!accepted.empty()) broker_->subscribe(conn_->client_id, accepted, qos, no_local);
+  auto ticket = next_ticket_++;
+  tickets_[ticket] = {refused.empty() ? Outcome::ok : Outcome::refused_subscription, refused};
+  answered_at_[ticket] = taken_ + conn_->incoming.size();
+  return ticket;
+}
+
+bool FakeTransport::is_answered(std::uint64_t ticket) const {
+  auto it = answered_at_.find(ticket);
+  return it == answered_at_.end() || taken_ >= it->second;
 }
 
 void FakeTransport::unsubscribe(const std::vector<std::string>& filters) {
@@ -274,6 +301,7 @@ std::optional<IncomingMessage> FakeTransport::next_message(Millis /*timeout*/) {
   if (!conn_ || conn_->incoming.empty()) return std::nullopt;
   IncomingMessage m = std::move(conn_->incoming.front());
   conn_->incoming.pop_front();
+  ++taken_;
   return m;
 }
 

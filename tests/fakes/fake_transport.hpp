@@ -44,6 +44,7 @@ class FakeBroker {
   bool refuse_connect = false;              ///< connect throws ExitCode::unavailable
   std::vector<std::string> refused_topics;  ///< filters; publishes there fail (unavailable)
   bool never_acknowledge = false;           ///< wait() throws ExitCode::timeout; not delivered
+  std::vector<std::string> refused_subscriptions;  ///< filters the broker refuses (unavailable)
 
   /// Every publish attempted through a FakeTransport, in order.
   std::vector<PublishRecord> publishes() const;
@@ -130,6 +131,11 @@ class FakeTransport : public Transport {
   void wait(std::uint64_t ticket) override;
   void subscribe(const std::vector<std::string>& filters, int qos,
                  bool no_local = false) override;  // same default as Transport
+  /// As a broker answering a resumed session: the answer (a refusal too) is told by wait(),
+  /// and is there (is_answered) only once what was queued before it was read.
+  std::uint64_t subscribe_async(const std::vector<std::string>& filters, int qos,
+                                bool no_local = false) override;
+  bool is_answered(std::uint64_t ticket) const override;
   void unsubscribe(const std::vector<std::string>& filters) override;
   std::optional<IncomingMessage> next_message(Millis timeout) override;
   bool is_connected() const override;
@@ -138,11 +144,13 @@ class FakeTransport : public Transport {
  private:
   void require_connected(const char* what) const;
 
-  enum class Outcome { ok, refused, silent };
+  enum class Outcome { ok, refused, refused_subscription, silent };
   std::shared_ptr<FakeBroker> broker_;
   std::shared_ptr<FakeBroker::Connection> conn_;
   std::uint64_t next_ticket_ = 1;
-  std::map<std::uint64_t, std::pair<Outcome, std::string>> tickets_;
+  std::map<std::uint64_t, std::pair<Outcome, std::string>> tickets_;  // outcome, topic/filter
+  std::uint64_t taken_ = 0;                             // messages next_message returned
+  std::map<std::uint64_t, std::uint64_t> answered_at_;  // ticket: taken_ when it is there
 };
 
 /// A factory of FakeTransports on BROKER, for Context::make_transport.
